@@ -1,0 +1,4 @@
+public enum ProductStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case active
+    case archived
+}

@@ -1,0 +1,15 @@
+/// A stable, machine-readable error code. Clients branch on these; never
+/// rename one once it has shipped.
+public enum ErrorCode: String, Sendable, Hashable, Codable, CaseIterable {
+    case validationFailed = "validation_failed"
+    case notFound = "not_found"
+    case conflict = "conflict"
+    case insufficientStock = "insufficient_stock"
+    case invalidTransition = "invalid_transition"
+    case forbidden = "forbidden"
+    case unauthenticated = "unauthenticated"
+    case paymentDeclined = "payment_declined"
+    case rateLimited = "rate_limited"
+    case unavailable = "unavailable"
+    case internalError = "internal_error"
+}

@@ -1,0 +1,122 @@
+/// The persistence contract of the service layer.
+///
+/// Every method is one transaction that keeps the inventory invariants of
+/// DESIGN.md true when it returns, whatever else runs at the same time.
+/// Decisions that need current data (is there enough stock? is this
+/// transition legal?) are made inside that transaction with the pure rules
+/// of this module, so that no interleaving can break them. Staff writes
+/// (`WriteContext.isAudited`) write their audit line in the same
+/// transaction.
+///
+/// Inputs arrive validated; implementations still enforce invariants with
+/// constraints as a last line of defence. A shared contract test suite holds
+/// every implementation to the same behaviour.
+public protocol ShopStore: Sendable {
+    // MARK: Catalog and inventory
+
+    /// Creates a product; its initial stock is a `received` ledger row.
+    /// `conflict` if the SKU exists (case-insensitively).
+    func createProduct(_ draft: ValidProductDraft, context: WriteContext) async throws -> InventoryItem
+
+    /// Applies catalog changes. With `expectedVersion`, refuses with
+    /// `conflict` if the product changed since that version.
+    func updateProduct(_ sku: SKU, changes: ProductChanges, expectedVersion: Int64?, context: WriteContext) async throws -> InventoryItem
+
+    func inventoryItem(_ sku: SKU, now: Timestamp) async throws -> InventoryItem?
+
+    func inventoryItems(matching filter: ProductFilter, sort: ProductSort, window: ListWindow, now: Timestamp) async throws -> Window<InventoryItem>
+
+    func countInventoryItems(matching filter: ProductFilter, now: Timestamp) async throws -> Int
+
+    /// How many rows of the sorted, filtered list come before `key`.
+    func inventoryPosition(of key: KeysetKey, matching filter: ProductFilter, sort: ProductSort, now: Timestamp) async throws -> Int
+
+    func inventorySummary(now: Timestamp) async throws -> InventorySummary
+
+    /// Changes on hand by a delta or sets it (compare-and-set), writing the
+    /// ledger row. Refused with `insufficient_stock` below committed stock and
+    /// with `conflict` (carrying the current count) when a set's expected
+    /// count is stale.
+    func changeStock(_ sku: SKU, _ instruction: StockInstruction, reason: MovementReason, reference: String?, context: WriteContext) async throws -> StockChange
+
+    /// The ledger of one SKU, newest first.
+    func movements(of sku: SKU, window: ListWindow) async throws -> Window<StockMovement>
+
+    // MARK: Carts
+
+    func createCart(_ id: CartID, customerID: Int64?, currency: Currency, at: Timestamp) async throws -> Cart
+
+    func cart(_ id: CartID, now: Timestamp) async throws -> Cart?
+
+    /// Sets a line's quantity (0 removes it) and holds the units until
+    /// `holdUntil`. `insufficient_stock` (cart unchanged) if the additional
+    /// units are not available.
+    func setCartLine(_ id: CartID, sku: SKU, quantity: Int64, holdUntil: Timestamp, now: Timestamp) async throws -> Cart
+
+    /// Deletes holds that expired at or before `now`; returns how many.
+    func releaseExpiredHolds(now: Timestamp, limit: Int) async throws -> Int
+
+    /// Turns the cart's holds into an allocation and places the order, in
+    /// one immediate transaction. Lines whose holds expired are re-acquired
+    /// if stock allows; otherwise `insufficient_stock` naming them, and
+    /// nothing is written. With an idempotency key, a repeat returns the
+    /// first order; the key reused for another cart is a `conflict`.
+    func checkout(_ id: CartID, details: CheckoutDetails, context: WriteContext) async throws -> CheckoutResult
+
+    // MARK: Orders
+
+    func order(_ number: OrderNumber) async throws -> OrderDetail?
+
+    func orders(matching filter: OrderFilter, sort: OrderSort, window: ListWindow) async throws -> Window<Order>
+
+    func countOrders(matching filter: OrderFilter) async throws -> Int
+
+    func orderPosition(of key: KeysetKey, matching filter: OrderFilter, sort: OrderSort) async throws -> Int
+
+    /// Applies a state-machine action with its stock effect, timeline entry
+    /// and (for staff) audit line. `invalid_transition` if illegal now.
+    func transitionOrder(_ number: OrderNumber, _ request: OrderTransitionRequest, context: WriteContext) async throws -> OrderDetail
+
+    // MARK: Users and tokens
+
+    /// `conflict` if the email is taken.
+    func createUser(_ user: NewUser, context: WriteContext) async throws -> User
+
+    func user(id: Int64) async throws -> User?
+
+    func credentials(for email: Email) async throws -> UserCredentials?
+
+    func users(matching filter: UserFilter, sort: UserSort, window: ListWindow) async throws -> Window<User>
+
+    func countUsers(matching filter: UserFilter) async throws -> Int
+
+    func userPosition(of key: KeysetKey, matching filter: UserFilter, sort: UserSort) async throws -> Int
+
+    func updateUser(id: Int64, changes: UserChanges, context: WriteContext) async throws -> User
+
+    /// Replaces the password hash and revokes every token of the user.
+    func setPasswordHash(userID: Int64, hash: String, context: WriteContext) async throws
+
+    func recordLogin(userID: Int64, at: Timestamp) async throws
+
+    /// Stores a token by its hash only.
+    func insertToken(hash: [UInt8], userID: Int64, createdAt: Timestamp, expiresAt: Timestamp) async throws
+
+    /// The active user a live (unrevoked, unexpired) token belongs to.
+    func user(forTokenHash hash: [UInt8], now: Timestamp) async throws -> User?
+
+    /// Returns whether a live token was revoked.
+    func revokeToken(hash: [UInt8], at: Timestamp) async throws -> Bool
+
+    /// Revokes every live token of a user; returns how many.
+    func revokeAllTokens(userID: Int64, context: WriteContext) async throws -> Int
+
+    // MARK: Audit, health, invariants
+
+    func auditLog(window: ListWindow) async throws -> Window<AuditEntry>
+
+    func revision() async throws -> StoreRevision
+
+    /// Every broken inventory invariant; empty when the store is consistent.
+    func checkInvariants(now: Timestamp) async throws -> [InvariantViolation]
+}

@@ -1,0 +1,94 @@
+import BackroomCore
+
+/// Carts, their holds, and checkout.
+public struct CartService: Sendable {
+    let store: any ShopStore
+    let clock: any TimeSource
+    let changes: ShopChangeFeed
+    let currency: Currency
+    public let holdPolicy: HoldPolicy
+
+    /// A new cart: the customer's if `principal` is a signed-in customer,
+    /// otherwise anonymous (its unguessable id is its key).
+    public func createCart(for principal: Principal?) async throws -> Cart {
+        let customerID = principal.flatMap { $0.role == .customer ? $0.userID : nil }
+        return try await store.createCart(CartID.random(), customerID: customerID, currency: currency, at: clock.now())
+    }
+
+    /// The cart, if `principal` may see it: anyone holding an anonymous
+    /// cart's id; only its owner (or staff) for a customer's cart.
+    public func cart(_ id: CartID, by principal: Principal?) async throws -> Cart {
+        guard let cart = try await store.cart(id, now: clock.now()) else {
+            throw BackroomError.notFound("No cart \(id.abbreviated).")
+        }
+        try Self.authorize(cart: cart, principal: principal)
+        return cart
+    }
+
+    /// Sets how many units of `sku` the cart holds (0 removes the line). The
+    /// units are held at once; `insufficient_stock` (cart unchanged) if the
+    /// additional units are not available.
+    public func setQuantity(_ quantity: Int64, of sku: SKU, in id: CartID, by principal: Principal?) async throws -> Cart {
+        if quantity != 0 { _ = try QuantityRules.lineQuantity(quantity) }
+        _ = try await cart(id, by: principal)
+        let now = clock.now()
+        let cart = try await store.setCartLine(id, sku: sku, quantity: quantity, holdUntil: holdPolicy.expiry(from: now), now: now)
+        changes.publish(.stock(sku))
+        return cart
+    }
+
+    /// Adds units to a line (creating it if needed).
+    public func add(_ quantity: Int64, of sku: SKU, to id: CartID, by principal: Principal?) async throws -> Cart {
+        _ = try QuantityRules.lineQuantity(quantity)
+        let current = try await cart(id, by: principal)
+        let existing = current.lines.first { $0.sku.rawValue.lowercased() == sku.rawValue.lowercased() }?.quantity ?? 0
+        let (total, overflow) = existing.addingReportingOverflow(quantity)
+        guard !overflow else { throw BackroomError.validation("quantity", "The quantity is too large.") }
+        return try await setQuantity(try QuantityRules.lineQuantity(total), of: sku, in: id, by: principal)
+    }
+
+    public func removeLine(_ sku: SKU, from id: CartID, by principal: Principal?) async throws -> Cart {
+        try await setQuantity(0, of: sku, in: id, by: principal)
+    }
+
+    /// Places the order: holds become allocation in one transaction that
+    /// cannot oversell. When it returns, the order exists and its stock is
+    /// allocated. A repeated idempotency key returns the first order.
+    public func checkout(_ id: CartID, email: Email, shippingAddress: ShippingAddress, idempotencyKey: String?, by principal: Principal?) async throws -> CheckoutResult {
+        let key = try CheckoutDetails.validateIdempotencyKey(idempotencyKey)
+        let address = try shippingAddress.validated()
+        let cart = try await cart(id, by: principal)
+        let actor = principal ?? Principal(userID: nil, name: email.rawValue, role: .customer)
+        let result = try await store.checkout(
+            id, details: CheckoutDetails(email: email, shippingAddress: address, idempotencyKey: key),
+            context: WriteContext(principal: actor, at: clock.now())
+        )
+        if !result.isReplay {
+            for line in cart.lines { changes.publish(.stock(line.sku)) }
+            changes.publish(.orders)
+        }
+        return result
+    }
+
+    /// Releases expired holds in batches; returns how many were released.
+    @discardableResult
+    public func releaseExpiredHolds(batchSize: Int = 500) async throws -> Int {
+        var total = 0
+        while true {
+            let released = try await store.releaseExpiredHolds(now: clock.now(), limit: batchSize)
+            total += released
+            if released < batchSize { break }
+        }
+        return total
+    }
+
+    static func authorize(cart: Cart, principal: Principal?) throws(BackroomError) {
+        guard let owner = cart.customerID else { return }
+        guard let principal else {
+            throw BackroomError.unauthenticated("This cart belongs to a customer; sign in to use it.")
+        }
+        guard principal.userID == owner || principal.can(.viewOrders) else {
+            throw BackroomError.forbidden("This cart belongs to another customer.")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import BackroomCore
+
+/// The service layer: every use case of Backroom is one call on one of
+/// these services, and every write is one store transaction. The HTTP API
+/// and the console both drive this, so they enforce the same rules.
+public final class Shop: Sendable {
+    public let store: any ShopStore
+    public let clock: any TimeSource
+    public let configuration: ShopConfiguration
+    public let changes: ShopChangeFeed
+    public let currency: Currency
+
+    public let inventory: InventoryService
+    public let carts: CartService
+    public let orders: OrderService
+    public let users: UserService
+    public let auth: AuthService
+    public let audit: AuditService
+
+    public init(
+        store: any ShopStore,
+        currency: Currency,
+        clock: any TimeSource = SystemTimeSource(),
+        configuration: ShopConfiguration = ShopConfiguration(),
+        payments: any PaymentProvider = SimulatedPaymentProvider()
+    ) {
+        self.store = store
+        self.clock = clock
+        self.configuration = configuration
+        self.currency = currency
+        let changes = ShopChangeFeed()
+        self.changes = changes
+        let passwords = PasswordHasher(cost: configuration.passwordCost)
+        inventory = InventoryService(store: store, clock: clock, changes: changes, currency: currency)
+        carts = CartService(store: store, clock: clock, changes: changes, currency: currency, holdPolicy: configuration.holdPolicy)
+        orders = OrderService(store: store, clock: clock, changes: changes, payments: payments)
+        users = UserService(store: store, clock: clock, changes: changes, passwords: passwords)
+        auth = AuthService(store: store, clock: clock, passwords: passwords, tokenLifetimeSeconds: configuration.tokenLifetimeSeconds)
+        audit = AuditService(store: store)
+    }
+
+    /// Verifies the inventory invariants; empty means consistent.
+    public func checkInvariants() async throws -> [InvariantViolation] {
+        try await store.checkInvariants(now: clock.now())
+    }
+
+    func context(_ principal: Principal) -> WriteContext {
+        WriteContext(principal: principal, at: clock.now())
+    }
+}

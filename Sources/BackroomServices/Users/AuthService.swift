@@ -1,0 +1,53 @@
+import BackroomCore
+
+/// A successful login: the token is shown once and never stored in clear.
+public struct LoginGrant: Sendable, Hashable {
+    public var token: String
+    public var user: User
+    public var expiresAt: Timestamp
+}
+
+/// Sign-in with email and password, and bearer tokens.
+public struct AuthService: Sendable {
+    let store: any ShopStore
+    let clock: any TimeSource
+    let passwords: PasswordHasher
+    let tokenLifetimeSeconds: Int64
+
+    public func login(email: String, password: String) async throws -> LoginGrant {
+        let failure = BackroomError.unauthenticated("The email or the password is wrong.")
+        guard let email = try? Email(email), !password.isEmpty, password.utf8.count <= 1024 else { throw failure }
+        guard let credentials = try await store.credentials(for: email) else {
+            await passwords.verifyDecoy(password)
+            throw failure
+        }
+        guard await passwords.verify(password, against: credentials.passwordHash) else { throw failure }
+        guard !credentials.user.isDisabled else {
+            throw BackroomError.unauthenticated("This account is disabled.")
+        }
+        let now = clock.now()
+        let token = APIToken.generate()
+        let expiresAt = now.adding(seconds: tokenLifetimeSeconds)
+        try await store.insertToken(hash: APIToken.hash(token), userID: credentials.user.id, createdAt: now, expiresAt: expiresAt)
+        try await store.recordLogin(userID: credentials.user.id, at: now)
+        var user = credentials.user
+        user.lastLoginAt = now
+        return LoginGrant(token: token, user: user, expiresAt: expiresAt)
+    }
+
+    /// The active user a live token belongs to; `unauthenticated` otherwise.
+    public func authenticate(token: String) async throws -> User {
+        guard APIToken.isWellFormed(token),
+              let user = try await store.user(forTokenHash: APIToken.hash(token), now: clock.now())
+        else {
+            throw BackroomError.unauthenticated("The token is invalid, expired or revoked.")
+        }
+        return user
+    }
+
+    /// Ends the session of this token.
+    public func logout(token: String) async throws {
+        guard APIToken.isWellFormed(token) else { return }
+        _ = try await store.revokeToken(hash: APIToken.hash(token), at: clock.now())
+    }
+}

@@ -1,0 +1,34 @@
+import BackroomCore
+import GRDB
+
+enum AuditLog {
+    static func append(_ db: Database, context: WriteContext, _ record: AuditRecord) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO audit_log (at, actor, actor_id, action, target_type, target_id, summary)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                context.at.millisecondsSince1970, context.principal.name, context.principal.userID,
+                record.action, record.targetType, record.targetID, record.summary,
+            ])
+    }
+
+    static func decode(_ row: Row) -> AuditEntry {
+        AuditEntry(
+            id: row[0], at: Timestamp(millisecondsSince1970: row[1]), actor: row[2], actorID: row[3],
+            action: row[4], targetType: row[5], targetID: row[6], summary: row[7]
+        )
+    }
+}
+
+extension SQLiteShopStore {
+    public func auditLog(window: ListWindow) async throws -> Window<AuditEntry> {
+        try await snapshotRead { db in
+            let query = KeysetQuery(
+                columns: "a.id, a.at, a.actor, a.actor_id, a.action, a.target_type, a.target_id, a.summary",
+                columnArguments: [], from: "audit_log a",
+                sortExpression: "a.id", idExpression: "a.id", direction: .descending, valueKind: .integer
+            )
+            return try query.fetchWindow(db, window, decode: AuditLog.decode)
+        }
+    }
+}

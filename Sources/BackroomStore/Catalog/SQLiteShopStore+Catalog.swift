@@ -1,0 +1,107 @@
+import BackroomCore
+import GRDB
+
+extension SQLiteShopStore {
+    public func createProduct(_ draft: ValidProductDraft, context: WriteContext) async throws -> InventoryItem {
+        let currency = self.currency
+        return try await immediateWrite { db in
+            guard draft.price.currency == currency else {
+                throw BackroomError.validation("price", "This shop sells in \(currency.code), not \(draft.price.currency.code).")
+            }
+            let now = context.at.millisecondsSince1970
+            do {
+                try db.cachedStatement(sql: """
+                    INSERT INTO product (sku, name, description, price, currency, status, reorder_point, on_hand, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
+                    """).execute(arguments: [
+                        draft.sku.rawValue, draft.name, draft.description, draft.price.minorUnits, currency.code,
+                        draft.reorderPoint, draft.initialStock, now, now,
+                    ])
+            } catch let error where StoreErrors.isUniqueViolation(error) {
+                throw BackroomError(.conflict, "A product with SKU \(draft.sku) already exists.", field: "sku")
+            }
+            let productID = db.lastInsertedRowID
+            if draft.initialStock > 0 {
+                try Ledger.append(
+                    db, productID: productID, delta: draft.initialStock, reason: .received,
+                    actor: context.principal.name, reference: "initial stock", onHandAfter: draft.initialStock, at: context.at
+                )
+            }
+            if context.isAudited {
+                try AuditLog.append(db, context: context, AuditRecord(
+                    action: "product.create", targetType: "product", targetID: draft.sku.rawValue,
+                    summary: "created \"\(draft.name)\" at \(draft.price), \(draft.initialStock) on hand"
+                ))
+            }
+            try self.bump(.catalog, .stock, in: db)
+            return try InventoryRows.fetch(db, id: productID, now: context.at)!
+        }
+    }
+
+    public func updateProduct(_ sku: SKU, changes: ProductChanges, expectedVersion: Int64?, context: WriteContext) async throws -> InventoryItem {
+        try await immediateWrite { db in
+            let current = try InventoryRows.require(db, sku: sku, now: context.at)
+            if let expectedVersion, expectedVersion != current.product.version {
+                throw BackroomError.conflict("\(sku) was changed by someone else (version \(current.product.version), you had \(expectedVersion)); nothing written.")
+            }
+            let updated = changes.applied(to: current.product)
+            if let price = changes.price, price.currency != current.product.price.currency {
+                throw BackroomError.validation("price", "This shop sells in \(current.product.price.currency.code), not \(price.currency.code).")
+            }
+            guard updated != current.product else { return current }
+            try db.cachedStatement(sql: """
+                UPDATE product SET name = ?, description = ?, price = ?, reorder_point = ?, status = ?,
+                    version = version + 1, updated_at = ?
+                WHERE id = ?
+                """).execute(arguments: [
+                    updated.name, updated.description, updated.price.minorUnits, updated.reorderPoint,
+                    updated.status.rawValue, context.at.millisecondsSince1970, current.id,
+                ])
+            if context.isAudited {
+                let action: String
+                if current.product.status != updated.status {
+                    action = updated.status == .archived ? "product.archive" : "product.restore"
+                } else {
+                    action = "product.update"
+                }
+                try AuditLog.append(db, context: context, AuditRecord(
+                    action: action, targetType: "product", targetID: sku.rawValue,
+                    summary: changes.summary(from: current.product, to: updated)
+                ))
+            }
+            try self.bump(.catalog, in: db)
+            return try InventoryRows.fetch(db, id: current.id, now: context.at)!
+        }
+    }
+
+    public func inventoryItem(_ sku: SKU, now: Timestamp) async throws -> InventoryItem? {
+        try await snapshotRead { db in try InventoryRows.fetch(db, sku: sku, now: now) }
+    }
+
+    public func inventoryItems(matching filter: ProductFilter, sort: ProductSort, window: ListWindow, now: Timestamp) async throws -> Window<InventoryItem> {
+        try await snapshotRead { db in
+            try InventoryRows.query(filter: filter, sort: sort, now: now).fetchWindow(db, window, decode: InventoryRows.decode)
+        }
+    }
+
+    public func countInventoryItems(matching filter: ProductFilter, now: Timestamp) async throws -> Int {
+        try await snapshotRead { db in
+            try InventoryRows.query(filter: filter, sort: ProductSort(.sku), now: now).count(db)
+        }
+    }
+
+    public func inventoryPosition(of key: KeysetKey, matching filter: ProductFilter, sort: ProductSort, now: Timestamp) async throws -> Int {
+        try await snapshotRead { db in
+            try InventoryRows.query(filter: filter, sort: sort, now: now).position(db, of: key)
+        }
+    }
+
+    public func inventorySummary(now: Timestamp) async throws -> InventorySummary {
+        try await snapshotRead { db in
+            let active = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM product WHERE status = 'active'"))!
+            let archived = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM product WHERE status = 'archived'"))!
+            let low = try InventoryRows.query(filter: ProductFilter(lowStockOnly: true), sort: ProductSort(.sku), now: now).count(db)
+            return InventorySummary(activeProducts: active, archivedProducts: archived, lowStockProducts: Int64(low))
+        }
+    }
+}

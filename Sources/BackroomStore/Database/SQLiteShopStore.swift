@@ -1,0 +1,156 @@
+import BackroomCore
+import Foundation
+import GRDB
+
+/// Backroom's store on one SQLite file, through a GRDB `DatabasePool` in WAL
+/// mode. It owns every SQL statement of the application; callers see only
+/// `ShopStore` methods, each one invariant-preserving transaction.
+public final class SQLiteShopStore: ShopStore {
+    /// The pool: one writer, several concurrent readers (WAL).
+    public let pool: DatabasePool
+    public let path: String
+    public let currency: Currency
+
+    /// Opens (creating and migrating if needed) the store at `path`.
+    /// Reopening an up-to-date file runs no migration.
+    public init(path: String, configuration: StoreConfiguration = StoreConfiguration()) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(configuration.busyTimeoutSeconds)
+        config.maximumReaderCount = configuration.maximumReaderCount
+        config.foreignKeysEnabled = true
+        let durability = configuration.durability
+        config.prepareDatabase { db in
+            if durability == .full {
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            // A larger page cache keeps the hot indexes of big catalogs in memory;
+            // the WAL is trimmed after checkpoints so it does not grow without bound.
+            try db.execute(sql: "PRAGMA cache_size = -16000; PRAGMA journal_size_limit = 67108864")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch let error as DatabaseError {
+            throw BackroomError(.unavailable, "Cannot open the store at \(path): \(error.message ?? "SQLite error \(error.resultCode.rawValue)").")
+        }
+        self.path = path
+        try StoreMigrations.migrator().migrate(pool)
+        currency = try pool.write { db in
+            try Self.settleCurrency(db, requested: configuration.currency)
+        }
+    }
+
+    /// A new store records the shop currency; an existing store keeps its own.
+    private static func settleCurrency(_ db: Database, requested: String) throws -> Currency {
+        if let stored = try String.fetchOne(db, sql: "SELECT value FROM store_setting WHERE key = 'currency'") {
+            return try Currency(code: stored)
+        }
+        let currency = try Currency(code: requested)
+        try db.execute(sql: "INSERT INTO store_setting (key, value) VALUES ('currency', ?)", arguments: [currency.code])
+        return currency
+    }
+
+    /// The identifiers of the migrations this file has had, in order.
+    public func appliedMigrations() throws -> [String] {
+        let applied = try pool.read { db in try StoreMigrations.migrator().appliedIdentifiers(db) }
+        return applied.sorted()
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer, so the
+    /// write lock is taken before the first read and no other process can
+    /// interleave. SQLite errors leave as store errors; domain errors as they are.
+    func immediateWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as DatabaseError {
+            throw StoreErrors.translate(error)
+        }
+    }
+
+    /// Runs `body` on a reader, in a snapshot.
+    func snapshotRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as DatabaseError {
+            throw StoreErrors.translate(error)
+        }
+    }
+
+    // MARK: Revisions
+
+    enum RevisionArea: String {
+        case catalog, stock, orders, users
+    }
+
+    /// Marks an area as changed; other readers (and processes) notice.
+    func bump(_ areas: RevisionArea..., in db: Database) throws {
+        for area in areas {
+            try db.cachedStatement(sql: "UPDATE store_revision SET \(area.rawValue) = \(area.rawValue) + 1 WHERE id = 1").execute()
+        }
+    }
+
+    public func revision() async throws -> StoreRevision {
+        try await snapshotRead { db in
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT catalog, stock, orders, users FROM store_revision WHERE id = 1"))!
+            return StoreRevision(catalog: row[0], stock: row[1], orders: row[2], users: row[3])
+        }
+    }
+
+    // MARK: Maintenance
+
+    /// Sizes of the database file and its WAL, in bytes.
+    public func fileSizes() -> (database: Int64, wal: Int64) {
+        func size(_ path: String) -> Int64 {
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        return (size(path), size(path + "-wal"))
+    }
+
+    /// Updates the query planner's statistics (after bulk loads).
+    public func optimize() async throws {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "ANALYZE; PRAGMA optimize")
+        }
+    }
+
+    /// Writes the WAL back into the database file.
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in
+            _ = try db.checkpoint(.truncate)
+        }
+    }
+
+    /// Closes every connection; later calls fail.
+    public func close() throws {
+        try pool.close()
+    }
+}
+
+/// Maps SQLite failures to Backroom errors without leaking SQL.
+enum StoreErrors {
+    static func translate(_ error: DatabaseError) -> any Error {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return BackroomError(.unavailable, "The store is busy; try again.")
+        case .SQLITE_FULL:
+            return BackroomError(.unavailable, "The disk is full; nothing was written.")
+        case .SQLITE_READONLY:
+            return BackroomError(.unavailable, "The store is read-only; nothing was written.")
+        default:
+            return error
+        }
+    }
+
+    /// Whether the error is a UNIQUE violation (a duplicate SKU or email).
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        (error as? DatabaseError)?.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+    }
+}

@@ -1,0 +1,25 @@
+/// How the SQLite file is opened.
+public struct StoreConfiguration: Sendable, Hashable {
+    public enum Durability: String, Sendable, Hashable, CaseIterable {
+        /// `synchronous=NORMAL` in WAL mode: a committed transaction survives
+        /// a process crash; the last ones may be lost on power loss.
+        case normal
+        /// `synchronous=FULL`: committed transactions survive power loss too.
+        case full
+    }
+
+    public var durability: Durability
+    /// How long a write waits for another process's lock before failing.
+    public var busyTimeoutSeconds: Double
+    /// Concurrent readers in the pool.
+    public var maximumReaderCount: Int
+    /// The shop's currency; a new store records it, an existing one must match.
+    public var currency: String
+
+    public init(durability: Durability = .normal, busyTimeoutSeconds: Double = 10, maximumReaderCount: Int = 4, currency: String = "EUR") {
+        self.durability = durability
+        self.busyTimeoutSeconds = busyTimeoutSeconds
+        self.maximumReaderCount = maximumReaderCount
+        self.currency = currency
+    }
+}

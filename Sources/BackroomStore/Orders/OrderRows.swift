@@ -1,0 +1,109 @@
+import BackroomCore
+import GRDB
+
+enum OrderRows {
+    static let columns = """
+        o.id, o.status, o.customer_id, o.email, o.currency, o.item_count, o.subtotal, o.total, \
+        o.ship_name, o.ship_line1, o.ship_line2, o.ship_city, o.ship_postal_code, o.ship_country, \
+        o.payment_reference, o.placed_at, o.updated_at, o.cart_id
+        """
+
+    static func decode(_ row: Row) throws -> Order {
+        let currency = try Currency(code: row[4])
+        return Order(
+            id: row[0],
+            status: OrderStatus(rawValue: row[1]) ?? .pendingPayment,
+            customerID: row[2],
+            email: Email(trusted: row[3]),
+            currency: currency,
+            itemCount: row[5],
+            subtotal: Money(minorUnits: row[6], currency: currency),
+            total: Money(minorUnits: row[7], currency: currency),
+            shippingAddress: ShippingAddress(name: row[8], line1: row[9], line2: row[10], city: row[11], postalCode: row[12], country: row[13]),
+            paymentReference: row[14],
+            cartID: (row[17] as String?).map(CartID.init(trusted:)),
+            placedAt: Timestamp(millisecondsSince1970: row[15]),
+            updatedAt: Timestamp(millisecondsSince1970: row[16])
+        )
+    }
+
+    static func fetchOrder(_ db: Database, id: Int64) throws -> Order? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM shop_order o WHERE o.id = ?"), arguments: [id]).map(decode)
+    }
+
+    static func lines(_ db: Database, orderID: Int64, currency: Currency) throws -> [OrderLine] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT product_id, sku, name, unit_price, quantity, line_total FROM order_line WHERE order_id = ? ORDER BY line_number"),
+            arguments: [orderID]
+        ).map { row in
+            OrderLine(
+                productID: row[0], sku: SKU(trusted: row[1]), name: row[2],
+                unitPrice: Money(minorUnits: row[3], currency: currency), quantity: row[4],
+                lineTotal: Money(minorUnits: row[5], currency: currency)
+            )
+        }
+    }
+
+    static func timeline(_ db: Database, orderID: Int64) throws -> [OrderEvent] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT at, actor, event, from_status, to_status, note FROM order_event WHERE order_id = ? ORDER BY id"),
+            arguments: [orderID]
+        ).map { row in
+            let from: String? = row[3]
+            return OrderEvent(
+                at: Timestamp(millisecondsSince1970: row[0]), actor: row[1], event: row[2],
+                fromStatus: from.flatMap(OrderStatus.init(rawValue:)),
+                toStatus: OrderStatus(rawValue: row[4]) ?? .pendingPayment, note: row[5]
+            )
+        }
+    }
+
+    static func detail(_ db: Database, id: Int64) throws -> OrderDetail? {
+        guard let order = try fetchOrder(db, id: id) else { return nil }
+        return OrderDetail(order: order, lines: try lines(db, orderID: id, currency: order.currency), timeline: try timeline(db, orderID: id))
+    }
+
+    static func appendEvent(_ db: Database, orderID: Int64, event: OrderEvent) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO order_event (order_id, at, actor, event, from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                orderID, event.at.millisecondsSince1970, event.actor, event.event,
+                event.fromStatus?.rawValue, event.toStatus.rawValue, event.note,
+            ])
+    }
+
+    static func query(filter: OrderFilter, sort: OrderSort) -> KeysetQuery {
+        let (expression, kind): (String, KeysetQuery.ValueKind) = switch sort.key {
+        case .number: ("o.id", .integer)
+        case .status: ("o.status", .text)
+        case .customer: ("o.email", .text)
+        case .items: ("o.item_count", .integer)
+        case .total: ("o.total", .integer)
+        case .placedAt: ("o.placed_at", .integer)
+        }
+        var query = KeysetQuery(
+            columns: columns, columnArguments: [], from: "shop_order o",
+            sortExpression: expression, idExpression: "o.id", direction: sort.direction, valueKind: kind
+        )
+        if !filter.statuses.isEmpty {
+            let statuses = OrderStatus.allCases.filter(filter.statuses.contains)
+            let placeholders = statuses.map { _ in "?" }.joined(separator: ", ")
+            query.conditions.append("o.status IN (\(placeholders))")
+            query.conditionArguments.append(contentsOf: statuses.map(\.rawValue))
+        }
+        if let customerID = filter.customerID { query.filter("o.customer_id = ?", customerID) }
+        if let from = filter.placedFrom { query.filter("o.placed_at >= ?", from.millisecondsSince1970) }
+        if let before = filter.placedBefore { query.filter("o.placed_at < ?", before.millisecondsSince1970) }
+        if let minimum = filter.minimumTotalMinorUnits { query.filter("o.total >= ?", minimum) }
+        if let maximum = filter.maximumTotalMinorUnits { query.filter("o.total <= ?", maximum) }
+        if let text = filter.text?.trimmingWhitespace().lowercased(), !text.isEmpty {
+            if let number = try? OrderNumber(text) {
+                query.filter("o.id = ?", number.id)
+            } else {
+                // A prefix of the email, as a range so the email index serves it.
+                query.filter("o.email >= ? AND o.email < ?", text, text + "\u{10FFFF}")
+            }
+        }
+        return query
+    }
+}

@@ -1,0 +1,113 @@
+import BackroomCore
+import GRDB
+
+extension SQLiteShopStore {
+    public func checkout(_ id: CartID, details: CheckoutDetails, context: WriteContext) async throws -> CheckoutResult {
+        try await immediateWrite { db in
+            guard let header = try CartRows.header(db, id) else { throw BackroomError.notFound("No cart \(id.abbreviated).") }
+            if let key = details.idempotencyKey,
+               let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, cart_id FROM shop_order WHERE idempotency_key = ?"), arguments: [key]) {
+                guard (previous[1] as String?) == id.rawValue else {
+                    throw BackroomError(.conflict, "This idempotency key was already used for another cart.", field: "Idempotency-Key")
+                }
+                return CheckoutResult(order: try OrderRows.detail(db, id: previous[0])!, isReplay: true)
+            }
+            guard header.status == .open else {
+                let number = header.orderID.map { OrderNumber(id: $0).rawValue } ?? "an order"
+                throw BackroomError.conflict("This cart was already checked out as \(number).")
+            }
+            let lineRows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT l.product_id, l.quantity, p.sku, p.name, p.price, p.status, ifnull(h.quantity, 0), ifnull(h.expires_at, 0)
+                FROM cart_line l
+                JOIN product p ON p.id = l.product_id
+                LEFT JOIN stock_hold h ON h.cart_id = l.cart_id AND h.product_id = l.product_id
+                WHERE l.cart_id = ?
+                ORDER BY l.added_at, l.product_id
+                """), arguments: [id.rawValue])
+            guard !lineRows.isEmpty else { throw BackroomError.validation("cart", "The cart is empty.") }
+
+            let now = context.at
+            var shortages: [StockShortage] = []
+            var lines: [OrderLine] = []
+            var ownHolds: [Int64] = []
+            for row in lineRows {
+                let productID: Int64 = row[0]
+                let quantity: Int64 = row[1]
+                let sku = SKU(trusted: row[2])
+                guard (row[5] as String) == ProductStatus.active.rawValue else {
+                    throw BackroomError.conflict("\(sku) was archived and can no longer be bought; remove it from the cart.")
+                }
+                let holdQuantity: Int64 = row[6]
+                let holdExpiry: Int64 = row[7]
+                let ownLiveHold = holdExpiry > now.millisecondsSince1970 ? holdQuantity : 0
+                // Expired holds (this cart's included) are released first, so
+                // the numbers below are live.
+                try Holds.releaseExpired(db, productID: productID, now: now)
+                ownHolds.append(ownLiveHold)
+                let available = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT on_hand - held - allocated FROM product WHERE id = ?"), arguments: [productID]
+                ) ?? 0
+                if quantity - ownLiveHold > available {
+                    shortages.append(StockShortage(sku: sku, requested: quantity, available: available + ownLiveHold))
+                }
+                let unitPrice = Money(minorUnits: row[4], currency: header.currency)
+                lines.append(OrderLine(
+                    productID: productID, sku: sku, name: row[3], unitPrice: unitPrice,
+                    quantity: quantity, lineTotal: try unitPrice.multiplied(by: quantity)
+                ))
+            }
+            guard shortages.isEmpty else { throw BackroomError.insufficientStock(shortages) }
+
+            for (line, ownHold) in zip(lines, ownHolds) {
+                // Holds become allocation. The condition re-checks availability in
+                // the statement itself, so no interleaving can oversell.
+                try db.cachedStatement(sql: """
+                    UPDATE product SET held = held - ?, allocated = allocated + ?
+                    WHERE id = ? AND on_hand - (held - ?) - (allocated + ?) >= 0
+                    """).execute(arguments: [ownHold, line.quantity, line.productID, ownHold, line.quantity])
+                guard db.changesCount == 1 else {
+                    throw BackroomError.insufficientStock([StockShortage(sku: line.sku, requested: line.quantity, available: 0)])
+                }
+            }
+            try db.cachedStatement(sql: "DELETE FROM stock_hold WHERE cart_id = ?").execute(arguments: [id.rawValue])
+
+            let subtotal = try Money.sum(lines.map(\.lineTotal), currency: header.currency)
+            let itemCount = lines.reduce(0) { $0 + $1.quantity }
+            let address = details.shippingAddress
+            let customerID = header.customerID ?? context.principal.userID.flatMap { context.principal.role == .customer ? $0 : nil }
+            try db.cachedStatement(sql: """
+                INSERT INTO shop_order (status, customer_id, email, currency, item_count, subtotal, total,
+                    ship_name, ship_line1, ship_line2, ship_city, ship_postal_code, ship_country,
+                    cart_id, idempotency_key, placed_at, updated_at)
+                VALUES ('pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [
+                    customerID, details.email.rawValue, header.currency.code, itemCount, subtotal.minorUnits, subtotal.minorUnits,
+                    address.name, address.line1, address.line2, address.city, address.postalCode, address.country,
+                    id.rawValue, details.idempotencyKey, now.millisecondsSince1970, now.millisecondsSince1970,
+                ])
+            let orderID = db.lastInsertedRowID
+            let insertLine = try db.cachedStatement(sql: """
+                INSERT INTO order_line (order_id, line_number, product_id, sku, name, unit_price, quantity, line_total)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for (index, line) in lines.enumerated() {
+                try insertLine.execute(arguments: [
+                    orderID, index + 1, line.productID, line.sku.rawValue, line.name,
+                    line.unitPrice.minorUnits, line.quantity, line.lineTotal.minorUnits,
+                ])
+            }
+            let placed = OrderEvent(at: now, actor: context.principal.name, event: "placed", fromStatus: nil, toStatus: .pendingPayment, note: nil)
+            try OrderRows.appendEvent(db, orderID: orderID, event: placed)
+            try db.cachedStatement(sql: "UPDATE cart SET status = 'checked_out', order_id = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [orderID, now.millisecondsSince1970, id.rawValue])
+            try self.bump(.stock, .orders, in: db)
+
+            let order = Order(
+                id: orderID, status: .pendingPayment, customerID: customerID, email: details.email, currency: header.currency,
+                itemCount: itemCount, subtotal: subtotal, total: subtotal, shippingAddress: address,
+                paymentReference: nil, cartID: id, placedAt: now, updatedAt: now
+            )
+            return CheckoutResult(order: OrderDetail(order: order, lines: lines, timeline: [placed]), isReplay: false)
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import GRDB
+
+/// The schema, as an ordered list of migrations. A migration that has
+/// shipped is never edited: a change is a new migration appended here.
+enum StoreMigrations {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: createSchemaV1)
+        return migrator
+    }
+
+    private static func createSchemaV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE store_revision (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                catalog INTEGER NOT NULL DEFAULT 0,
+                stock INTEGER NOT NULL DEFAULT 0,
+                orders INTEGER NOT NULL DEFAULT 0,
+                users INTEGER NOT NULL DEFAULT 0
+            );
+            INSERT INTO store_revision (id) VALUES (1);
+
+            CREATE TABLE product (
+                id INTEGER PRIMARY KEY,
+                sku TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(sku) BETWEEN 1 AND 64),
+                name TEXT NOT NULL COLLATE NOCASE CHECK (length(name) BETWEEN 1 AND 200),
+                description TEXT NOT NULL DEFAULT '',
+                price INTEGER NOT NULL CHECK (price >= 0),
+                currency TEXT NOT NULL CHECK (length(currency) = 3),
+                status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'archived')),
+                reorder_point INTEGER NOT NULL DEFAULT 0 CHECK (reorder_point >= 0),
+                on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+                -- The sum of every hold row, expired or not: readers subtract
+                -- expired holds, writers release them before deciding.
+                held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0),
+                allocated INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0),
+                version INTEGER NOT NULL DEFAULT 1,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                CHECK (on_hand >= held + allocated)
+            );
+            CREATE INDEX product_by_name ON product (name);
+            CREATE INDEX product_by_on_hand ON product (on_hand);
+            CREATE INDEX product_by_held ON product (held);
+            CREATE INDEX product_by_allocated ON product (allocated);
+            CREATE INDEX product_by_available ON product (on_hand - held - allocated);
+            CREATE INDEX product_by_reorder_point ON product (reorder_point);
+            CREATE INDEX product_by_price ON product (price);
+            CREATE INDEX product_by_status ON product (status);
+            CREATE INDEX product_by_updated_at ON product (updated_at);
+            CREATE INDEX product_low_stock ON product (status, sku)
+                WHERE on_hand - held - allocated <= reorder_point;
+
+            CREATE VIRTUAL TABLE product_fts USING fts5 (
+                sku, name, content = 'product', content_rowid = 'id',
+                tokenize = 'unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER product_fts_insert AFTER INSERT ON product BEGIN
+                INSERT INTO product_fts (rowid, sku, name) VALUES (new.id, new.sku, new.name);
+            END;
+            CREATE TRIGGER product_fts_delete AFTER DELETE ON product BEGIN
+                INSERT INTO product_fts (product_fts, rowid, sku, name) VALUES ('delete', old.id, old.sku, old.name);
+            END;
+            CREATE TRIGGER product_fts_update AFTER UPDATE OF sku, name ON product BEGIN
+                INSERT INTO product_fts (product_fts, rowid, sku, name) VALUES ('delete', old.id, old.sku, old.name);
+                INSERT INTO product_fts (rowid, sku, name) VALUES (new.id, new.sku, new.name);
+            END;
+
+            CREATE TABLE stock_movement (
+                id INTEGER PRIMARY KEY,
+                product_id INTEGER NOT NULL REFERENCES product (id),
+                delta INTEGER NOT NULL CHECK (delta != 0),
+                reason TEXT NOT NULL CHECK (reason IN ('received', 'correction', 'cycle_count', 'damaged', 'shrinkage', 'return', 'sale')),
+                actor TEXT NOT NULL,
+                reference TEXT,
+                on_hand_after INTEGER NOT NULL CHECK (on_hand_after >= 0),
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX stock_movement_by_product ON stock_movement (product_id, id);
+
+            CREATE TABLE user (
+                id INTEGER PRIMARY KEY,
+                email TEXT NOT NULL UNIQUE CHECK (email = lower(email) AND length(email) BETWEEN 3 AND 254),
+                display_name TEXT NOT NULL COLLATE NOCASE CHECK (length(display_name) BETWEEN 1 AND 100),
+                role TEXT NOT NULL CHECK (role IN ('customer', 'viewer', 'operator', 'admin')),
+                status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled')),
+                password_hash TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                last_login_at INTEGER
+            );
+            CREATE INDEX user_by_name ON user (display_name);
+            CREATE INDEX user_by_role ON user (role);
+            CREATE INDEX user_by_status ON user (status);
+            CREATE INDEX user_by_last_login ON user (ifnull(last_login_at, 0));
+            CREATE INDEX user_by_created_at ON user (created_at);
+
+            CREATE VIRTUAL TABLE user_fts USING fts5 (
+                email, display_name, content = 'user', content_rowid = 'id',
+                tokenize = 'unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER user_fts_insert AFTER INSERT ON user BEGIN
+                INSERT INTO user_fts (rowid, email, display_name) VALUES (new.id, new.email, new.display_name);
+            END;
+            CREATE TRIGGER user_fts_delete AFTER DELETE ON user BEGIN
+                INSERT INTO user_fts (user_fts, rowid, email, display_name) VALUES ('delete', old.id, old.email, old.display_name);
+            END;
+            CREATE TRIGGER user_fts_update AFTER UPDATE OF email, display_name ON user BEGIN
+                INSERT INTO user_fts (user_fts, rowid, email, display_name) VALUES ('delete', old.id, old.email, old.display_name);
+                INSERT INTO user_fts (rowid, email, display_name) VALUES (new.id, new.email, new.display_name);
+            END;
+
+            CREATE TABLE api_token (
+                id INTEGER PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES user (id),
+                token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            );
+            CREATE INDEX api_token_by_user ON api_token (user_id);
+
+            CREATE TABLE cart (
+                id TEXT PRIMARY KEY,
+                customer_id INTEGER REFERENCES user (id),
+                status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'checked_out')),
+                currency TEXT NOT NULL,
+                order_id INTEGER REFERENCES shop_order (id),
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+
+            CREATE TABLE cart_line (
+                cart_id TEXT NOT NULL REFERENCES cart (id),
+                product_id INTEGER NOT NULL REFERENCES product (id),
+                quantity INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 999),
+                added_at INTEGER NOT NULL,
+                PRIMARY KEY (cart_id, product_id)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE stock_hold (
+                cart_id TEXT NOT NULL REFERENCES cart (id),
+                product_id INTEGER NOT NULL REFERENCES product (id),
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                expires_at INTEGER NOT NULL,
+                PRIMARY KEY (cart_id, product_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX stock_hold_by_product ON stock_hold (product_id, expires_at);
+            CREATE INDEX stock_hold_by_expiry ON stock_hold (expires_at);
+
+            CREATE TABLE shop_order (
+                id INTEGER PRIMARY KEY,
+                status TEXT NOT NULL CHECK (status IN ('pending_payment', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded')),
+                customer_id INTEGER REFERENCES user (id),
+                email TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                item_count INTEGER NOT NULL CHECK (item_count > 0),
+                subtotal INTEGER NOT NULL CHECK (subtotal >= 0),
+                total INTEGER NOT NULL CHECK (total >= 0),
+                ship_name TEXT NOT NULL,
+                ship_line1 TEXT NOT NULL,
+                ship_line2 TEXT,
+                ship_city TEXT NOT NULL,
+                ship_postal_code TEXT NOT NULL,
+                ship_country TEXT NOT NULL,
+                payment_reference TEXT,
+                cart_id TEXT UNIQUE,
+                idempotency_key TEXT UNIQUE,
+                placed_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX shop_order_by_status ON shop_order (status);
+            CREATE INDEX shop_order_by_email ON shop_order (email);
+            CREATE INDEX shop_order_by_customer ON shop_order (customer_id);
+            CREATE INDEX shop_order_by_items ON shop_order (item_count);
+            CREATE INDEX shop_order_by_total ON shop_order (total);
+            CREATE INDEX shop_order_by_placed_at ON shop_order (placed_at);
+
+            CREATE TABLE order_line (
+                order_id INTEGER NOT NULL REFERENCES shop_order (id),
+                line_number INTEGER NOT NULL,
+                product_id INTEGER NOT NULL REFERENCES product (id),
+                sku TEXT NOT NULL,
+                name TEXT NOT NULL,
+                unit_price INTEGER NOT NULL CHECK (unit_price >= 0),
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                line_total INTEGER NOT NULL CHECK (line_total >= 0),
+                PRIMARY KEY (order_id, line_number)
+            ) WITHOUT ROWID;
+            CREATE INDEX order_line_by_product ON order_line (product_id);
+
+            CREATE TABLE order_event (
+                id INTEGER PRIMARY KEY,
+                order_id INTEGER NOT NULL REFERENCES shop_order (id),
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                event TEXT NOT NULL,
+                from_status TEXT,
+                to_status TEXT NOT NULL,
+                note TEXT
+            );
+            CREATE INDEX order_event_by_order ON order_event (order_id, id);
+
+            CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                actor_id INTEGER,
+                action TEXT NOT NULL,
+                target_type TEXT NOT NULL,
+                target_id TEXT NOT NULL,
+                summary TEXT NOT NULL
+            );
+
+            CREATE TABLE store_setting (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """)
+    }
+}

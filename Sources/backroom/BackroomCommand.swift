@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct BackroomCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backroom",
+        abstract: "An e-commerce backend with a terminal admin console.",
+        subcommands: [
+            MigrateCommand.self,
+            SeedCommand.self,
+            UserCommand.self,
+            CheckCommand.self,
+        ]
+    )
+}

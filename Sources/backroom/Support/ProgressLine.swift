@@ -1,0 +1,21 @@
+import Foundation
+
+/// A single self-overwriting status line on stderr, only when stderr is a
+/// terminal (logs and pipes get nothing).
+final class ProgressLine {
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var lastWidth = 0
+
+    func show(_ text: String) {
+        guard isTerminal else { return }
+        let padding = String(repeating: " ", count: max(0, lastWidth - text.count))
+        FileHandle.standardError.write(Data("\r\(text)\(padding)".utf8))
+        lastWidth = text.count
+    }
+
+    func finish() {
+        guard isTerminal, lastWidth > 0 else { return }
+        FileHandle.standardError.write(Data("\r\(String(repeating: " ", count: lastWidth))\r".utf8))
+        lastWidth = 0
+    }
+}
