@@ -48,7 +48,17 @@ let package = Package(
                 "BackroomStore",
                 "BackroomServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "BackroomTestSupport",
+            dependencies: [
+                "BackroomCore", "BackroomStore", "BackroomServices",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/Support",
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -58,12 +68,18 @@ let package = Package(
         ),
         .testTarget(
             name: "BackroomStoreTests",
-            dependencies: ["BackroomCore", "BackroomStore", "BackroomServices"],
+            dependencies: [
+                "BackroomCore", "BackroomStore", "BackroomServices", "BackroomTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "BackroomServicesTests",
-            dependencies: ["BackroomCore", "BackroomStore", "BackroomServices"],
+            dependencies: [
+                "BackroomCore", "BackroomStore", "BackroomServices", "BackroomTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

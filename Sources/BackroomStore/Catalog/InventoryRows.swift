@@ -65,8 +65,8 @@ enum InventoryRows {
             sortExpression: expression, idExpression: "p.id", direction: sort.direction, valueKind: kind
         )
         switch filter.status {
-        case .active: query.filter("p.status = 'active'")
-        case .archived: query.filter("p.status = 'archived'")
+        case .active: query.filter(scanning: "p.status = 'active'")
+        case .archived: query.filter(scanning: "p.status = 'archived'")
         case .all: break
         }
         if filter.lowStockOnly {

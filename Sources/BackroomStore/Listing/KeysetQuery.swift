@@ -15,7 +15,11 @@ struct KeysetQuery {
     var columnArguments: [any DatabaseValueConvertible]
     /// `product p`, with any joins.
     var from: String
-    var conditions: [String] = []
+    /// Conditions as written for listing and for counting. They differ only
+    /// in planner hints: a listing wants the sort index to drive the scan, so
+    /// a filter on a low-selectivity column is written `+column = ?` (no
+    /// index); a count wants that column's index.
+    var conditions: [(listing: String, counting: String)] = []
     var conditionArguments: [any DatabaseValueConvertible] = []
     /// The indexed expression rows are sorted by.
     var sortExpression: String
@@ -24,12 +28,18 @@ struct KeysetQuery {
     var valueKind: ValueKind
 
     mutating func filter(_ condition: String, _ arguments: any DatabaseValueConvertible...) {
-        conditions.append(condition)
+        conditions.append((condition, condition))
         conditionArguments.append(contentsOf: arguments)
     }
 
-    private func whereClause(extra: String?) -> String {
-        var all = conditions
+    /// A filter the listing must not drive by index (see `conditions`).
+    mutating func filter(scanning condition: String, _ arguments: any DatabaseValueConvertible...) {
+        conditions.append(("+" + condition, condition))
+        conditionArguments.append(contentsOf: arguments)
+    }
+
+    private func whereClause(extra: String?, counting: Bool = false) -> String {
+        var all = conditions.map { counting ? $0.counting : $0.listing }
         if let extra { all.append(extra) }
         return all.isEmpty ? "" : " WHERE " + all.joined(separator: " AND ")
     }
@@ -127,7 +137,7 @@ struct KeysetQuery {
     }
 
     func count(_ db: Database) throws -> Int {
-        let sql = "SELECT COUNT(*) FROM \(from)\(whereClause(extra: nil))"
+        let sql = "SELECT COUNT(*) FROM \(from)\(whereClause(extra: nil, counting: true))"
         return try Int.fetchOne(db.cachedStatement(sql: sql), arguments: StatementArguments(conditionArguments)) ?? 0
     }
 

@@ -88,14 +88,14 @@ enum OrderRows {
         if !filter.statuses.isEmpty {
             let statuses = OrderStatus.allCases.filter(filter.statuses.contains)
             let placeholders = statuses.map { _ in "?" }.joined(separator: ", ")
-            query.conditions.append("o.status IN (\(placeholders))")
+            query.conditions.append(("+o.status IN (\(placeholders))", "o.status IN (\(placeholders))"))
             query.conditionArguments.append(contentsOf: statuses.map(\.rawValue))
         }
         if let customerID = filter.customerID { query.filter("o.customer_id = ?", customerID) }
-        if let from = filter.placedFrom { query.filter("o.placed_at >= ?", from.millisecondsSince1970) }
-        if let before = filter.placedBefore { query.filter("o.placed_at < ?", before.millisecondsSince1970) }
-        if let minimum = filter.minimumTotalMinorUnits { query.filter("o.total >= ?", minimum) }
-        if let maximum = filter.maximumTotalMinorUnits { query.filter("o.total <= ?", maximum) }
+        if let from = filter.placedFrom { query.filter(scanning: "o.placed_at >= ?", from.millisecondsSince1970) }
+        if let before = filter.placedBefore { query.filter(scanning: "o.placed_at < ?", before.millisecondsSince1970) }
+        if let minimum = filter.minimumTotalMinorUnits { query.filter(scanning: "o.total >= ?", minimum) }
+        if let maximum = filter.maximumTotalMinorUnits { query.filter(scanning: "o.total <= ?", maximum) }
         if let text = filter.text?.trimmingWhitespace().lowercased(), !text.isEmpty {
             if let number = try? OrderNumber(text) {
                 query.filter("o.id = ?", number.id)

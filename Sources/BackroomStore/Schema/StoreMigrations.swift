@@ -48,7 +48,7 @@ enum StoreMigrations {
             CREATE INDEX product_by_price ON product (price);
             CREATE INDEX product_by_status ON product (status);
             CREATE INDEX product_by_updated_at ON product (updated_at);
-            CREATE INDEX product_low_stock ON product (status, sku)
+            CREATE INDEX product_low_stock ON product (sku)
                 WHERE on_hand - held - allocated <= reorder_point;
 
             CREATE VIRTUAL TABLE product_fts USING fts5 (

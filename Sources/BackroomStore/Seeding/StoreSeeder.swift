@@ -17,6 +17,10 @@ public struct StoreSeeder {
     public func run(_ plan: SeedPlan, progress: (SeedProgress) -> Void = { _ in }) throws -> SeedReport {
         var random = SeededRandom(seed: plan.seed)
         var report = SeedReport()
+        // Random-order index inserts need the indexes in memory; the writer's
+        // cache grows for the load and shrinks back after.
+        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -1000000") }
+        defer { try? store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -16000") } }
         if plan.products > 0 {
             let started = Date()
             report.products = try seedProducts(plan, &random, progress)
@@ -44,39 +48,56 @@ public struct StoreSeeder {
     private func seedProducts(_ plan: SeedPlan, _ random: inout SeededRandom, _ progress: (SeedProgress) -> Void) throws -> Int {
         let currency = store.currency
         let firstNumber = try store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT ifnull(MAX(id), 0) FROM product")! } + 1
-        var inserted = 0
+        let existing = try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM product")! }
+        let rebuild = BulkLoad.prefersRebuild(existingRows: existing, newRows: plan.products)
         let now = plan.now.millisecondsSince1970
-        while inserted < plan.products {
-            let count = min(Self.chunkSize, plan.products - inserted)
-            try store.pool.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    let insertProduct = try db.makeStatement(sql: """
-                        INSERT INTO product (id, sku, name, description, price, currency, status, reorder_point, on_hand, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
-                    let insertMovement = try db.makeStatement(sql: """
-                        INSERT INTO stock_movement (product_id, delta, reason, actor, reference, on_hand_after, created_at)
-                        VALUES (?, ?, 'received', 'seed', 'initial stock', ?, ?)
-                        """)
-                    for offset in 0..<count {
-                        let id = firstNumber + Int64(inserted + offset)
-                        let product = DemoProduct.make(number: id, random: &random)
-                        let createdAt = now - random.int(in: 0...(180 * 86_400_000))
-                        try insertProduct.execute(arguments: [
-                            id, product.sku, product.name, product.description, product.price, currency.code,
-                            product.archived ? "archived" : "active", product.reorderPoint, product.onHand, createdAt, createdAt,
-                        ])
-                        if product.onHand > 0 {
-                            try insertMovement.execute(arguments: [id, product.onHand, product.onHand, createdAt])
-                        }
+        // One transaction: each index page is written once at commit, instead
+        // of being rewritten by every intermediate commit of random inserts.
+        try store.pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                if rebuild {
+                    try BulkLoad.withoutSecondaryIndexes(db, table: "product", fullTextTable: "product_fts") {
+                        try insertProducts(db)
                     }
-                    return .commit
+                    progress(SeedProgress(phase: "products (indexes)", done: plan.products, total: plan.products))
+                } else {
+                    try insertProducts(db)
+                }
+                return .commit
+            }
+        }
+        return plan.products
+
+        func insertProducts(_ db: Database) throws {
+            // Ledger rows may be batched ahead of their products; foreign keys
+            // are checked at commit.
+            try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
+            var products = try BatchInserter(
+                db, insert: "INSERT INTO product (id, sku, name, description, price, currency, status, reorder_point, on_hand, created_at, updated_at)",
+                rowTemplate: "(?, ?, ?, ?, ?, '\(currency.code)', ?, ?, ?, ?, ?)"
+            )
+            var movements = try BatchInserter(
+                db, insert: "INSERT INTO stock_movement (product_id, delta, reason, actor, reference, on_hand_after, created_at)",
+                rowTemplate: "(?, ?, 'received', 'seed', 'initial stock', ?, ?)"
+            )
+            for offset in 0..<plan.products {
+                let id = firstNumber + Int64(offset)
+                let product = DemoProduct.make(number: id, random: &random)
+                let createdAt = now - random.int(in: 0...(180 * 86_400_000))
+                try products.append([
+                    id, product.sku, product.name, product.description, product.price,
+                    product.archived ? "archived" : "active", product.reorderPoint, product.onHand, createdAt, createdAt,
+                ])
+                if product.onHand > 0 {
+                    try movements.append([id, product.onHand, product.onHand, createdAt])
+                }
+                if (offset + 1) % Self.chunkSize == 0 || offset + 1 == plan.products {
+                    progress(SeedProgress(phase: "products", done: offset + 1, total: plan.products))
                 }
             }
-            inserted += count
-            progress(SeedProgress(phase: "products", done: inserted, total: plan.products))
+            try products.flush()
+            try movements.flush()
         }
-        return inserted
     }
 
     // MARK: Users

@@ -31,8 +31,8 @@ enum UserRows {
             columns: columns, columnArguments: [], from: "user u",
             sortExpression: expression, idExpression: "u.id", direction: sort.direction, valueKind: kind
         )
-        if let role = filter.role { query.filter("u.role = ?", role.rawValue) }
-        if let status = filter.status { query.filter("u.status = ?", status.rawValue) }
+        if let role = filter.role { query.filter(scanning: "u.role = ?", role.rawValue) }
+        if let status = filter.status { query.filter(scanning: "u.status = ?", status.rawValue) }
         if let text = filter.text, let match = FullTextQuery.prefixQuery(text) {
             query.filter("u.id IN (SELECT rowid FROM user_fts WHERE user_fts MATCH ?)", match)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BackroomCore
 import Foundation
+import GRDB
 
 /// Runs a command body and turns failures into one clear line on stderr and
 /// a non-zero exit, instead of a stack of framework text.
@@ -12,6 +13,10 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(error.code == .validationFailed ? 64 : 1)
     } catch let error as ExitCode {
         throw error
+    } catch let error as DatabaseError {
+        // The statement text is for developers; the operator gets SQLite's reason.
+        printError("store error: \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
+        throw ExitCode(1)
     } catch {
         printError(String(describing: error))
         throw ExitCode(1)
