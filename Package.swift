@@ -41,12 +41,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "BackroomBenchmarks",
+            dependencies: [
+                "BackroomCore", "BackroomStore", "BackroomServices",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "backroom",
             dependencies: [
                 "BackroomCore",
                 "BackroomStore",
                 "BackroomServices",
+                "BackroomBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -46,14 +46,18 @@ struct KeysetQuery {
 
     private func keyArguments(_ key: KeysetKey) throws -> [any DatabaseValueConvertible] {
         switch (key.value, valueKind) {
-        case (.integer(let value), .integer): return [value, key.id]
-        case (.text(let value), .text): return [value, key.id]
+        case (.integer(let value), .integer): return [value, value, key.id]
+        case (.text(let value), .text): return [value, value, key.id]
         default: throw BackroomError.validation("cursor", "The cursor does not fit this list; start again without it.")
         }
     }
 
+    /// `(sort, id) > (v, k)`, written so that SQLite seeks the sort index on
+    /// its first term (a row-value comparison is not used to seek an index
+    /// on an expression, and a scan from the end of a million rows is not cheap).
     private func comparison(_ op: String) -> String {
-        "(\(sortExpression), \(idExpression)) \(op) (?, ?)"
+        let strict = String(op.prefix(1))
+        return "\(sortExpression) \(strict)= ? AND (\(sortExpression) \(strict) ? OR \(idExpression) \(op) ?)"
     }
 
     private func order(_ direction: SortDirection) -> String {
@@ -65,8 +69,9 @@ struct KeysetQuery {
     private var afterOperator: String { direction == .ascending ? ">" : "<" }
     private var beforeOperator: String { direction == .ascending ? "<" : ">" }
 
-    func fetchWindow<Item>(_ db: Database, _ window: ListWindow, decode: (Row) throws -> Item) throws -> Window<Item> {
-        let limit = window.limit
+    /// The SQL and arguments of one window read, and whether rows come back
+    /// in reverse list order.
+    func windowStatement(_ window: ListWindow) throws -> (sql: String, arguments: [any DatabaseValueConvertible], reversed: Bool) {
         var extra: String?
         var arguments = columnArguments + conditionArguments
         var readDirection = direction
@@ -89,7 +94,13 @@ struct KeysetQuery {
             readDirection = direction.reversed
             reversed = true
         }
-        let sql = "SELECT \(columns), \(sortExpression) FROM \(from)\(whereClause(extra: extra))\(order(readDirection)) LIMIT \(limit + 1)"
+        let sql = "SELECT \(columns), \(sortExpression) FROM \(from)\(whereClause(extra: extra))\(order(readDirection)) LIMIT \(window.limit + 1)"
+        return (sql, arguments, reversed)
+    }
+
+    func fetchWindow<Item>(_ db: Database, _ window: ListWindow, decode: (Row) throws -> Item) throws -> Window<Item> {
+        let limit = window.limit
+        let (sql, arguments, reversed) = try windowStatement(window)
         let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
         let overflow = rows.count > limit
         var page = Array(rows.prefix(limit))
