@@ -44,6 +44,16 @@ public struct StoreBenchmark {
         print(String(format: "lookup by SKU: %.0f/s sequential, p50 %@, p99 %@", Double(lookups) / lookupSeconds,
                      formatDuration(nanoseconds: lookup.percentile(50)), formatDuration(nanoseconds: lookup.percentile(99))))
 
+        var trivial = LatencySample()
+        for _ in 0..<10_000 { _ = try await trivial.time { try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") } } }
+        var syncLookup = LatencySample()
+        for index in 0..<10_000 {
+            let sku = skus[index % skus.count]
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try store.pool.read { db in try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM product WHERE sku = ?"), arguments: [sku.rawValue]) }
+            syncLookup.record(DispatchTime.now().uptimeNanoseconds - start)
+        }
+        print("floor: GRDB async read of SELECT 1 p50 \(formatDuration(nanoseconds: trivial.percentile(50))); the same lookup as a blocking read p50 \(formatDuration(nanoseconds: syncLookup.percentile(50)))")
         for sort in [ProductSort(.sku), ProductSort(.name), ProductSort(.available, .descending)] {
             let deepKey = try await deepKey(store, sort: sort, now: now)
             var first = LatencySample()

@@ -49,9 +49,9 @@ public protocol ShopStore: Sendable {
     func cart(_ id: CartID, now: Timestamp) async throws -> Cart?
 
     /// Sets a line's quantity (0 removes it) and holds the units until
-    /// `holdUntil`. `insufficient_stock` (cart unchanged) if the additional
+    /// `holdUntil`, if `access` may use the cart. `insufficient_stock` (cart unchanged) if the additional
     /// units are not available.
-    func setCartLine(_ id: CartID, sku: SKU, quantity: Int64, holdUntil: Timestamp, now: Timestamp) async throws -> Cart
+    func setCartLine(_ id: CartID, sku: SKU, quantity: Int64, holdUntil: Timestamp, now: Timestamp, access: CartAccess) async throws -> Cart
 
     /// Deletes holds that expired at or before `now`; returns how many.
     func releaseExpiredHolds(now: Timestamp, limit: Int) async throws -> Int
@@ -61,7 +61,7 @@ public protocol ShopStore: Sendable {
     /// if stock allows; otherwise `insufficient_stock` naming them, and
     /// nothing is written. With an idempotency key, a repeat returns the
     /// first order; the key reused for another cart is a `conflict`.
-    func checkout(_ id: CartID, details: CheckoutDetails, context: WriteContext) async throws -> CheckoutResult
+    func checkout(_ id: CartID, details: CheckoutDetails, access: CartAccess, context: WriteContext) async throws -> CheckoutResult
 
     // MARK: Orders
 

@@ -21,7 +21,7 @@ public struct CartService: Sendable {
         guard let cart = try await store.cart(id, now: clock.now()) else {
             throw BackroomError.notFound("No cart \(id.abbreviated).")
         }
-        try Self.authorize(cart: cart, principal: principal)
+        try CartAccess(principal).authorize(ownerID: cart.customerID)
         return cart
     }
 
@@ -30,9 +30,10 @@ public struct CartService: Sendable {
     /// additional units are not available.
     public func setQuantity(_ quantity: Int64, of sku: SKU, in id: CartID, by principal: Principal?) async throws -> Cart {
         if quantity != 0 { _ = try QuantityRules.lineQuantity(quantity) }
-        _ = try await cart(id, by: principal)
         let now = clock.now()
-        let cart = try await store.setCartLine(id, sku: sku, quantity: quantity, holdUntil: holdPolicy.expiry(from: now), now: now)
+        let cart = try await store.setCartLine(
+            id, sku: sku, quantity: quantity, holdUntil: holdPolicy.expiry(from: now), now: now, access: CartAccess(principal)
+        )
         changes.publish(.stock(sku))
         return cart
     }
@@ -57,14 +58,13 @@ public struct CartService: Sendable {
     public func checkout(_ id: CartID, email: Email, shippingAddress: ShippingAddress, idempotencyKey: String?, by principal: Principal?) async throws -> CheckoutResult {
         let key = try CheckoutDetails.validateIdempotencyKey(idempotencyKey)
         let address = try shippingAddress.validated()
-        let cart = try await cart(id, by: principal)
         let actor = principal ?? Principal(userID: nil, name: email.rawValue, role: .customer)
         let result = try await store.checkout(
             id, details: CheckoutDetails(email: email, shippingAddress: address, idempotencyKey: key),
-            context: WriteContext(principal: actor, at: clock.now())
+            access: CartAccess(principal), context: WriteContext(principal: actor, at: clock.now())
         )
         if !result.isReplay {
-            for line in cart.lines { changes.publish(.stock(line.sku)) }
+            for line in result.order.lines { changes.publish(.stock(line.sku)) }
             changes.publish(.orders)
         }
         return result
@@ -80,15 +80,5 @@ public struct CartService: Sendable {
             if released < batchSize { break }
         }
         return total
-    }
-
-    static func authorize(cart: Cart, principal: Principal?) throws(BackroomError) {
-        guard let owner = cart.customerID else { return }
-        guard let principal else {
-            throw BackroomError.unauthenticated("This cart belongs to a customer; sign in to use it.")
-        }
-        guard principal.userID == owner || principal.can(.viewOrders) else {
-            throw BackroomError.forbidden("This cart belongs to another customer.")
-        }
     }
 }

@@ -14,9 +14,10 @@ extension SQLiteShopStore {
         try await snapshotRead { db in try CartRows.fetch(db, id, now: now) }
     }
 
-    public func setCartLine(_ id: CartID, sku: SKU, quantity: Int64, holdUntil: Timestamp, now: Timestamp) async throws -> Cart {
+    public func setCartLine(_ id: CartID, sku: SKU, quantity: Int64, holdUntil: Timestamp, now: Timestamp, access: CartAccess) async throws -> Cart {
         try await immediateWrite { db in
             guard let header = try CartRows.header(db, id) else { throw BackroomError.notFound("No cart \(id.abbreviated).") }
+            try access.authorize(ownerID: header.customerID)
             guard header.status == .open else {
                 throw BackroomError.conflict("This cart was already checked out; start a new cart.")
             }

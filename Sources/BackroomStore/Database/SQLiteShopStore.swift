@@ -10,6 +10,7 @@ public final class SQLiteShopStore: ShopStore {
     public let pool: DatabasePool
     public let path: String
     public let currency: Currency
+    private let committer: GroupCommitter
 
     /// Opens (creating and migrating if needed) the store at `path`.
     /// Reopening an up-to-date file runs no migration.
@@ -19,13 +20,14 @@ public final class SQLiteShopStore: ShopStore {
         config.maximumReaderCount = configuration.maximumReaderCount
         config.foreignKeysEnabled = true
         let durability = configuration.durability
+        let mmap = max(0, configuration.memoryMapBytes)
+        let cache = max(100, configuration.cacheKibibytes)
         config.prepareDatabase { db in
             if durability == .full {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
-            // A larger page cache keeps the hot indexes of big catalogs in memory;
-            // the WAL is trimmed after checkpoints so it does not grow without bound.
-            try db.execute(sql: "PRAGMA cache_size = -16000; PRAGMA journal_size_limit = 67108864")
+            // The WAL is trimmed after checkpoints so it does not grow without bound.
+            try db.execute(sql: "PRAGMA cache_size = -\(cache); PRAGMA mmap_size = \(mmap); PRAGMA journal_size_limit = 67108864")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
@@ -33,6 +35,7 @@ public final class SQLiteShopStore: ShopStore {
             throw BackroomError(.unavailable, "Cannot open the store at \(path): \(error.message ?? "SQLite error \(error.resultCode.rawValue)").")
         }
         self.path = path
+        committer = GroupCommitter(writer: pool)
         try StoreMigrations.migrator().migrate(pool)
         currency = try pool.write { db in
             try Self.settleCurrency(db, requested: configuration.currency)
@@ -57,22 +60,13 @@ public final class SQLiteShopStore: ShopStore {
 
     // MARK: Transactions
 
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer, so the
-    /// write lock is taken before the first read and no other process can
-    /// interleave. SQLite errors leave as store errors; domain errors as they are.
+    /// Runs `body` atomically on the writer, inside a `BEGIN IMMEDIATE`
+    /// transaction (so the write lock is held from the first read and no
+    /// other process can interleave), possibly shared with other use cases
+    /// through group commit. SQLite errors leave as store errors; domain
+    /// errors as they are. When it returns, the change is committed.
     func immediateWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
-            }
-        } catch let error as DatabaseError {
-            throw StoreErrors.translate(error)
-        }
+        try await committer.write(body)
     }
 
     /// Runs `body` on a reader, in a snapshot.
@@ -136,6 +130,11 @@ public final class SQLiteShopStore: ShopStore {
 
 /// Maps SQLite failures to Backroom errors without leaking SQL.
 enum StoreErrors {
+    static func translateAny(_ error: any Error) -> any Error {
+        if let error = error as? DatabaseError { return translate(error) }
+        return error
+    }
+
     static func translate(_ error: DatabaseError) -> any Error {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:

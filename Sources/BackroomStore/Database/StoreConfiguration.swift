@@ -15,11 +15,21 @@ public struct StoreConfiguration: Sendable, Hashable {
     public var maximumReaderCount: Int
     /// The shop's currency; a new store records it, an existing one must match.
     public var currency: String
+    /// Bytes of the file read through memory mapping instead of `pread`
+    /// (no system call and no copy per page); 0 turns it off.
+    public var memoryMapBytes: Int64
+    /// Page cache per connection, in KiB.
+    public var cacheKibibytes: Int
 
-    public init(durability: Durability = .normal, busyTimeoutSeconds: Double = 10, maximumReaderCount: Int = 4, currency: String = "EUR") {
+    public init(
+        durability: Durability = .normal, busyTimeoutSeconds: Double = 10, maximumReaderCount: Int = 4,
+        currency: String = "EUR", memoryMapBytes: Int64 = 1 << 30, cacheKibibytes: Int = 16_000
+    ) {
         self.durability = durability
         self.busyTimeoutSeconds = busyTimeoutSeconds
         self.maximumReaderCount = maximumReaderCount
         self.currency = currency
+        self.memoryMapBytes = memoryMapBytes
+        self.cacheKibibytes = cacheKibibytes
     }
 }

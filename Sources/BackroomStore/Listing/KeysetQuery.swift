@@ -2,15 +2,23 @@ import Foundation
 import BackroomCore
 import GRDB
 
-/// A sorted, filtered list read in keyset windows: `(sort value, id)` pairs
-/// compared as row values, so a window deep in a million rows costs what the
-/// first one costs (no OFFSET). Every sort expression has an index.
+/// A sorted, filtered list read in keyset windows, so a window deep in a
+/// million rows costs what the first one costs (no OFFSET).
+///
+/// Rows are ordered by `(sort value, id)`. Reading past a key is done in two
+/// index seeks: first the rows tied with the key's value (`sort = v AND id >
+/// k`, which the index on `sort` — whose entries end with the rowid — seeks
+/// exactly), then the rows beyond it (`sort > v`). A single `(sort, id) > (v,
+/// k)` condition would make SQLite seek on `sort` alone and walk through
+/// every tie, which on a column like `status` or `available` means walking
+/// hundreds of thousands of rows.
 struct KeysetQuery {
     enum ValueKind {
         case integer, text
     }
 
-    /// Column list of the rows, without the sort value (appended by the query).
+    /// Column list of the rows (must include one named `id`); the sort value
+    /// is appended by the query.
     var columns: String
     var columnArguments: [any DatabaseValueConvertible]
     /// `product p`, with any joins.
@@ -38,70 +46,90 @@ struct KeysetQuery {
         conditionArguments.append(contentsOf: arguments)
     }
 
-    private func whereClause(extra: String?, counting: Bool = false) -> String {
-        var all = conditions.map { counting ? $0.counting : $0.listing }
-        if let extra { all.append(extra) }
+    /// One SELECT of a window read.
+    struct Part {
+        var sql: String
+        var arguments: [any DatabaseValueConvertible]
+    }
+
+    /// Which way to read from a key, in list terms.
+    private enum Reach {
+        case after(inclusive: Bool)
+        case before
+    }
+
+    private func whereClause(extra: [String], counting: Bool = false) -> String {
+        let all = conditions.map { counting ? $0.counting : $0.listing } + extra
         return all.isEmpty ? "" : " WHERE " + all.joined(separator: " AND ")
     }
 
-    private func keyArguments(_ key: KeysetKey) throws -> [any DatabaseValueConvertible] {
+    private func sortValue(_ key: KeysetKey) throws -> any DatabaseValueConvertible {
         switch (key.value, valueKind) {
-        case (.integer(let value), .integer): return [value, value, key.id]
-        case (.text(let value), .text): return [value, value, key.id]
+        case (.integer(let value), .integer): return value
+        case (.text(let value), .text): return value
         default: throw BackroomError.validation("cursor", "The cursor does not fit this list; start again without it.")
         }
     }
 
-    /// `(sort, id) > (v, k)`, written so that SQLite seeks the sort index on
-    /// its first term (a row-value comparison is not used to seek an index
-    /// on an expression, and a scan from the end of a million rows is not cheap).
-    private func comparison(_ op: String) -> String {
-        let strict = String(op.prefix(1))
-        return "\(sortExpression) \(strict)= ? AND (\(sortExpression) \(strict) ? OR \(idExpression) \(op) ?)"
-    }
-
-    private func order(_ direction: SortDirection) -> String {
+    private func order(_ direction: SortDirection, tiesOnly: Bool) -> String {
         let word = direction == .ascending ? "ASC" : "DESC"
-        return " ORDER BY \(sortExpression) \(word), \(idExpression) \(word)"
+        return tiesOnly ? " ORDER BY \(idExpression) \(word)" : " ORDER BY \(sortExpression) \(word), \(idExpression) \(word)"
     }
 
-    /// `>` in list order for the rows after a key.
-    private var afterOperator: String { direction == .ascending ? ">" : "<" }
-    private var beforeOperator: String { direction == .ascending ? "<" : ">" }
+    /// The two conditions (ties, then beyond) that select rows past `key`.
+    private func boundary(_ key: KeysetKey, _ reach: Reach) throws -> (ties: (String, [any DatabaseValueConvertible]), beyond: (String, [any DatabaseValueConvertible]), readDirection: SortDirection) {
+        let value = try sortValue(key)
+        let forward: Bool
+        var inclusive = false
+        switch reach {
+        case .after(let isInclusive): forward = true; inclusive = isInclusive
+        case .before: forward = false
+        }
+        // Reading forward in an ascending list means larger values.
+        let larger = forward == (direction == .ascending)
+        let strict = larger ? ">" : "<"
+        let idOperator = strict + (inclusive ? "=" : "")
+        return (
+            ("\(sortExpression) = ? AND \(idExpression) \(idOperator) ?", [value, key.id]),
+            ("\(sortExpression) \(strict) ?", [value]),
+            forward ? direction : direction.reversed
+        )
+    }
 
-    /// The SQL and arguments of one window read, and whether rows come back
-    /// in reverse list order.
-    func windowStatement(_ window: ListWindow) throws -> (sql: String, arguments: [any DatabaseValueConvertible], reversed: Bool) {
-        var extra: String?
-        var arguments = columnArguments + conditionArguments
-        var readDirection = direction
-        var reversed = false
+    /// The statements of one window read, in the order to run them, and
+    /// whether their rows come back in reverse list order.
+    func windowParts(_ window: ListWindow) throws -> (parts: [Part], reversed: Bool) {
+        let select = "SELECT \(columns), \(sortExpression) FROM \(from)"
+        let limit = " LIMIT \(window.limit + 1)"
+        let base = columnArguments + conditionArguments
         switch window.anchor {
         case .first:
-            break
+            return ([Part(sql: select + whereClause(extra: []) + order(direction, tiesOnly: false) + limit, arguments: base)], false)
         case .last:
-            readDirection = direction.reversed
-            reversed = true
-        case .after(let key):
-            extra = comparison(afterOperator)
-            arguments += try keyArguments(key)
-        case .from(let key):
-            extra = comparison(afterOperator + "=")
-            arguments += try keyArguments(key)
-        case .before(let key):
-            extra = comparison(beforeOperator)
-            arguments += try keyArguments(key)
-            readDirection = direction.reversed
-            reversed = true
+            return ([Part(sql: select + whereClause(extra: []) + order(direction.reversed, tiesOnly: false) + limit, arguments: base)], true)
+        case .after(let key), .from(let key), .before(let key):
+            let reach: Reach = switch window.anchor {
+            case .before: .before
+            case .from: .after(inclusive: true)
+            default: .after(inclusive: false)
+            }
+            let (ties, beyond, readDirection) = try boundary(key, reach)
+            return ([
+                Part(sql: select + whereClause(extra: [ties.0]) + order(readDirection, tiesOnly: true) + limit, arguments: base + ties.1),
+                Part(sql: select + whereClause(extra: [beyond.0]) + order(readDirection, tiesOnly: false) + limit, arguments: base + beyond.1),
+            ], readDirection != direction)
         }
-        let sql = "SELECT \(columns), \(sortExpression) FROM \(from)\(whereClause(extra: extra))\(order(readDirection)) LIMIT \(window.limit + 1)"
-        return (sql, arguments, reversed)
     }
 
     func fetchWindow<Item>(_ db: Database, _ window: ListWindow, decode: (Row) throws -> Item) throws -> Window<Item> {
         let limit = window.limit
-        let (sql, arguments, reversed) = try windowStatement(window)
-        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
+        let (parts, reversed) = try windowParts(window)
+        var rows: [Row] = []
+        for part in parts where rows.count <= limit {
+            let statement = try db.cachedStatement(sql: part.sql)
+            let fetched = try Row.fetchAll(statement, arguments: StatementArguments(part.arguments))
+            rows += fetched.prefix(limit + 1 - rows.count)
+        }
         let overflow = rows.count > limit
         var page = Array(rows.prefix(limit))
         if reversed { page.reverse() }
@@ -122,10 +150,10 @@ struct KeysetQuery {
             hasMoreBefore = overflow
         case .after(let key), .from(let key):
             hasMoreAfter = overflow
-            hasMoreBefore = try exists(db, beyond: keys.first ?? key, operator: beforeOperator)
+            hasMoreBefore = try exists(db, beyond: keys.first ?? key, .before)
         case .before(let key):
             hasMoreBefore = overflow
-            hasMoreAfter = try exists(db, beyond: keys.last ?? key, operator: afterOperator)
+            hasMoreAfter = try exists(db, beyond: keys.last ?? key, .after(inclusive: false))
         }
         return Window(items: items, keys: keys, hasMoreBefore: hasMoreBefore, hasMoreAfter: hasMoreAfter)
     }
@@ -141,22 +169,31 @@ struct KeysetQuery {
         }
     }
 
-    private func exists(_ db: Database, beyond key: KeysetKey, operator op: String) throws -> Bool {
-        let sql = "SELECT 1 FROM \(from)\(whereClause(extra: comparison(op))) LIMIT 1"
-        let arguments = conditionArguments + (try keyArguments(key))
-        return try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)) ?? false
+    private func exists(_ db: Database, beyond key: KeysetKey, _ reach: Reach) throws -> Bool {
+        let (ties, beyond, _) = try boundary(key, reach)
+        for (condition, arguments) in [ties, beyond] {
+            let sql = "SELECT 1 FROM \(from)\(whereClause(extra: [condition])) LIMIT 1"
+            if try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: StatementArguments(conditionArguments + arguments)) ?? false {
+                return true
+            }
+        }
+        return false
     }
 
     func count(_ db: Database) throws -> Int {
-        let sql = "SELECT COUNT(*) FROM \(from)\(whereClause(extra: nil, counting: true))"
+        let sql = "SELECT COUNT(*) FROM \(from)\(whereClause(extra: [], counting: true))"
         return try Int.fetchOne(db.cachedStatement(sql: sql), arguments: StatementArguments(conditionArguments)) ?? 0
     }
 
     /// How many rows come before `key` in list order.
     func position(_ db: Database, of key: KeysetKey) throws -> Int {
-        let sql = "SELECT COUNT(*) FROM \(from)\(whereClause(extra: comparison(beforeOperator)))"
-        let arguments = conditionArguments + (try keyArguments(key))
-        return try Int.fetchOne(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)) ?? 0
+        let (ties, beyond, _) = try boundary(key, .before)
+        var total = 0
+        for (condition, arguments) in [ties, beyond] {
+            let sql = "SELECT COUNT(*) FROM \(from)\(whereClause(extra: [condition], counting: true))"
+            total += try Int.fetchOne(db.cachedStatement(sql: sql), arguments: StatementArguments(conditionArguments + arguments)) ?? 0
+        }
+        return total
     }
 }
 

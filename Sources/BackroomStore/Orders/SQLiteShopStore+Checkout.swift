@@ -2,9 +2,10 @@ import BackroomCore
 import GRDB
 
 extension SQLiteShopStore {
-    public func checkout(_ id: CartID, details: CheckoutDetails, context: WriteContext) async throws -> CheckoutResult {
+    public func checkout(_ id: CartID, details: CheckoutDetails, access: CartAccess, context: WriteContext) async throws -> CheckoutResult {
         try await immediateWrite { db in
             guard let header = try CartRows.header(db, id) else { throw BackroomError.notFound("No cart \(id.abbreviated).") }
+            try access.authorize(ownerID: header.customerID)
             if let key = details.idempotencyKey,
                let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, cart_id FROM shop_order WHERE idempotency_key = ?"), arguments: [key]) {
                 guard (previous[1] as String?) == id.rawValue else {

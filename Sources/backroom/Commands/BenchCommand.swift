@@ -6,7 +6,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Backroom (use a release build: swift build -c release).",
-        subcommands: [StoreBenchCommand.self]
+        subcommands: [StoreBenchCommand.self, CheckoutBenchCommand.self]
     )
 }
 
@@ -25,6 +25,25 @@ struct StoreBenchCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try await StoreBenchmark(path: db, products: products).run()
+        }
+    }
+}
+
+struct CheckoutBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkout",
+        abstract: "Checkouts per second at 1, 8 and 64 callers, beside a raw GRDB loop."
+    )
+
+    @Option(help: "Checkouts per concurrency level.")
+    var checkouts = 20_000
+
+    @Option(help: "Where the benchmark's temporary store files go.")
+    var directory = FileManager.default.temporaryDirectory.path
+
+    func run() async throws {
+        try await reportingErrors {
+            try await CheckoutBenchmark(directory: directory, checkoutsPerLevel: checkouts).run()
         }
     }
 }
