@@ -10,6 +10,7 @@ struct BackroomCommand: AsyncParsableCommand {
             SeedCommand.self,
             UserCommand.self,
             CheckCommand.self,
+            ServeCommand.self,
             BenchCommand.self,
         ]
     )

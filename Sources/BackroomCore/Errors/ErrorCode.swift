@@ -10,6 +10,10 @@ public enum ErrorCode: String, Sendable, Hashable, Codable, CaseIterable {
     case unauthenticated = "unauthenticated"
     case paymentDeclined = "payment_declined"
     case rateLimited = "rate_limited"
+    case malformedRequest = "malformed_request"
+    case unsupportedMediaType = "unsupported_media_type"
+    case payloadTooLarge = "payload_too_large"
+    case methodNotAllowed = "method_not_allowed"
     case unavailable = "unavailable"
     case internalError = "internal_error"
 }

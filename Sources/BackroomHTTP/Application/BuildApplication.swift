@@ -1,0 +1,102 @@
+import BackroomCore
+import BackroomServices
+import BackroomTelemetry
+import HTTPTypes
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The parts of a server that outlive one request, shared by the router,
+/// the background services and whoever hosts the server (the console).
+public struct ServerParts: Sendable {
+    public let shop: Shop
+    public let telemetry: Telemetry
+    public let metrics: ShopMetrics
+    public let cache: CatalogCache
+
+    public init(shop: Shop, telemetry: Telemetry = Telemetry(), metrics: ShopMetrics = ShopMetrics(), cache: CatalogCache = CatalogCache()) {
+        self.shop = shop
+        self.telemetry = telemetry
+        self.metrics = metrics
+        self.cache = cache
+    }
+}
+
+/// Builds the router: middlewares (errors first), then every controller.
+public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration) -> Router<BackroomRequestContext> {
+    let router = Router(context: BackroomRequestContext.self)
+    let routeTable = RouteTable()
+    let mapper = ProblemMapper(routes: routeTable)
+    let clock = parts.shop.clock
+    router.add(middleware: ErrorMiddleware(mapper: mapper))
+    if configuration.telemetryEnabled {
+        router.add(middleware: TelemetryMiddleware(telemetry: parts.telemetry, metrics: parts.metrics, mapper: mapper, clock: clock))
+    }
+    router.add(middleware: RateLimitMiddleware(
+        limiter: RateLimiter(capacity: configuration.requestBurstPerClient, perSecond: configuration.requestsPerSecondPerClient, clock: clock),
+        exemptLoopback: configuration.exemptLoopbackFromRateLimit
+    ))
+    router.add(middleware: AuthenticationMiddleware(auth: parts.shop.auth))
+
+    let body = RequestBodyReader(limit: configuration.bodyLimit)
+    let loginRate = 1 / max(0.001, configuration.loginRefillSeconds)
+    OperationsController(shop: parts.shop, metrics: parts.metrics).addRoutes(to: router)
+    CatalogController(shop: parts.shop, cache: parts.cache).addRoutes(to: router)
+    AuthController(
+        shop: parts.shop, body: body,
+        loginsPerAddress: RateLimiter(capacity: configuration.loginBurst * 2, perSecond: loginRate * 2, clock: clock),
+        loginsPerAccount: RateLimiter(capacity: configuration.loginBurst, perSecond: loginRate, clock: clock)
+    ).addRoutes(to: router)
+    CartsController(shop: parts.shop, body: body, telemetry: parts.telemetry, metrics: parts.metrics).addRoutes(to: router)
+    OrdersController(shop: parts.shop).addRoutes(to: router)
+    AdminProductsController(shop: parts.shop, body: body, metrics: parts.metrics).addRoutes(to: router)
+    AdminOrdersController(shop: parts.shop, body: body).addRoutes(to: router)
+    AdminUsersController(shop: parts.shop, body: body).addRoutes(to: router)
+    LiveController(telemetry: parts.telemetry).addRoutes(to: router)
+
+    routeTable.set(RouteMatcher(routes: router.routes.map { ($0.path.description, $0.method) }))
+    // In-process writes drop their product from the cache at once.
+    let cache = parts.cache
+    parts.shop.changes.subscribe { change in
+        if case .product(let sku) = change { cache.invalidate(sku) }
+    }
+    return router
+}
+
+/// The whole API server: the router, plus the hold sweeper and the watcher
+/// that notices catalog writes by other processes.
+public func buildApplication(
+    _ parts: ServerParts, configuration: ServerConfiguration, logger: Logger
+) -> some ApplicationProtocol {
+    let router = buildRouter(parts, configuration: configuration)
+    let cache = parts.cache
+    let watcher = RevisionWatcher(store: parts.shop.store, interval: configuration.revisionPollInterval, logger: logger) { previous, current in
+        if previous.catalog != current.catalog { cache.invalidateAll() }
+    }
+    let sweeper = HoldSweeper(carts: parts.shop.carts, interval: configuration.holdSweepInterval, logger: logger)
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: configuration.serverName
+        ),
+        services: [watcher, sweeper],
+        logger: logger
+    )
+}
+
+/// The route list, filled in once every route is registered.
+final class RouteTable: Sendable, RouteLookup {
+    private let matcher = Mutex(RouteMatcher(routes: []))
+
+    func set(_ value: RouteMatcher) { matcher.withLock { $0 = value } }
+
+    func allowedMethods(for path: String) -> [HTTPRequest.Method] {
+        matcher.withLock { $0.allowedMethods(for: path) }
+    }
+}
+
+protocol RouteLookup: Sendable {
+    func allowedMethods(for path: String) -> [HTTPRequest.Method]
+}

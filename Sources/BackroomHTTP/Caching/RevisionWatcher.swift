@@ -1,0 +1,39 @@
+import BackroomCore
+import Logging
+import ServiceLifecycle
+
+/// Polls the store's revision counters and reports areas that changed,
+/// whoever changed them (this process or another one on the same file).
+public struct RevisionWatcher: Service {
+    let store: any ShopStore
+    let interval: Duration
+    let onChange: @Sendable (StoreRevision, StoreRevision) -> Void
+    let logger: Logger
+
+    public init(store: any ShopStore, interval: Duration = .milliseconds(500), logger: Logger, onChange: @escaping @Sendable (StoreRevision, StoreRevision) -> Void) {
+        self.store = store
+        self.interval = interval
+        self.onChange = onChange
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var last = try? await store.revision()
+        while !Task.isCancelledOrShuttingDown {
+            try? await Task.sleep(for: interval)
+            do {
+                let current = try await store.revision()
+                if let previous = last, previous != current { onChange(previous, current) }
+                last = current
+            } catch {
+                logger.warning("cannot read the store revision", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    static var isCancelledOrShuttingDown: Bool {
+        Task.isCancelled || Task.isShuttingDownGracefully
+    }
+}

@@ -1,0 +1,76 @@
+import BackroomCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// What every request carries: who is calling, the shared JSON coders, and
+/// notes that inner layers leave for the telemetry middleware outside them.
+public struct BackroomRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The signed-in caller, set by the authentication middleware.
+    public var principal: Principal?
+    /// The peer's IP address, for rate limits (nil in router tests).
+    public let remoteAddress: String?
+    public let notes = RequestNotes()
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// One encoder and decoder for the whole process (Hummingbird would make
+    /// a new encoder per request otherwise).
+    public var requestDecoder: JSONDecoder { JSONCoders.decoder }
+    public var responseEncoder: JSONEncoder { JSONCoders.encoder }
+    public var maxUploadSize: Int { ServerLimits.defaultBodyLimit }
+
+    /// The caller, or `unauthenticated`.
+    public func requirePrincipal() throws -> Principal {
+        guard let principal else { throw BackroomError.unauthenticated("Send a bearer token: Authorization: Bearer <token>.") }
+        return principal
+    }
+}
+
+/// A small mutable record shared by the middlewares of one request.
+public final class RequestNotes: Sendable {
+    private struct Values {
+        var user: String?
+        var errorCode: String?
+        var errorDetail: String?
+    }
+
+    private let values = Mutex(Values())
+
+    public var user: String? {
+        get { values.withLock { $0.user } }
+        set { values.withLock { $0.user = newValue } }
+    }
+
+    public func noteError(code: String, detail: String) {
+        values.withLock {
+            $0.errorCode = code
+            $0.errorDetail = detail
+        }
+    }
+
+    public var error: (code: String, detail: String)? {
+        values.withLock { values in values.errorCode.map { ($0, values.errorDetail ?? "") } }
+    }
+}
+
+public enum JSONCoders {
+    public static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    public static let decoder = JSONDecoder()
+}
+
+public enum ServerLimits {
+    /// Request bodies larger than this are refused with 413.
+    public static let defaultBodyLimit = 1 << 20
+}

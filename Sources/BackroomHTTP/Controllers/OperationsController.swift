@@ -1,0 +1,55 @@
+import BackroomCore
+import BackroomServices
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Health, readiness, Prometheus metrics and the OpenAPI document.
+struct OperationsController {
+    let shop: Shop
+    let metrics: ShopMetrics
+
+    func addRoutes(to router: Router<BackroomRequestContext>) {
+        router.get("/healthz") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: OperationsController.healthyBody)
+            )
+        }
+        router.get("/readyz") { _, _ in
+            do {
+                _ = try await shop.store.revision()
+                return try JSONResponse.make(["status": "ready"])
+            } catch {
+                return try JSONResponse.make(["status": "store unreachable"], status: .serviceUnavailable)
+            }
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
+            )
+        }
+        router.get("/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes))
+            )
+        }
+    }
+
+    static let healthyBody = ByteBuffer(string: #"{"status":"ok"}"#)
+}
+
+/// The OpenAPI document shipped with the server (`Resources/openapi.yaml`).
+public enum OpenAPIDocument {
+    public static let bytes: [UInt8] = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+              let data = try? Data(contentsOf: url)
+        else { return Array("openapi: 3.1.0\ninfo: {title: Backroom, version: missing}\npaths: {}\n".utf8) }
+        return Array(data)
+    }()
+
+    public static var text: String { String(decoding: bytes, as: UTF8.self) }
+}
