@@ -21,13 +21,19 @@ public struct RevisionWatcher: Service {
         var last = try? await store.revision()
         while !Task.isCancelledOrShuttingDown {
             try? await Task.sleep(for: interval)
-            do {
-                let current = try await store.revision()
-                if let previous = last, previous != current { onChange(previous, current) }
-                last = current
-            } catch {
-                logger.warning("cannot read the store revision", metadata: ["error": "\(error)"])
-            }
+            last = await check(since: last)
+        }
+    }
+
+    /// One poll: reports a change since `previous` and returns the current revision.
+    public func check(since previous: StoreRevision?) async -> StoreRevision? {
+        do {
+            let current = try await store.revision()
+            if let previous, previous != current { onChange(previous, current) }
+            return current
+        } catch {
+            logger.warning("cannot read the store revision", metadata: ["error": "\(error)"])
+            return previous
         }
     }
 }

@@ -1,0 +1,74 @@
+import BackroomCore
+import BackroomHTTP
+import BackroomServices
+import BackroomStore
+import BackroomTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+/// A server over a temporary store, with one signed-in account per role.
+final class TestServer: @unchecked Sendable {
+    let test: TestShop
+    let parts: ServerParts
+    var tokens: [Role: String] = [:]
+    var users: [Role: User] = [:]
+
+    init(configuration: ServerConfiguration = ServerConfiguration()) async throws {
+        test = try TestShop()
+        parts = ServerParts(shop: test.shop)
+        self.configuration = configuration
+        for role in Role.allCases {
+            let user = try await test.shop.users.create(
+                email: "\(role.rawValue)@example.com", displayName: role.rawValue.capitalized, role: role,
+                password: "correct horse", by: .system("test")
+            )
+            users[role] = user
+            tokens[role] = try await test.shop.auth.login(email: user.email.rawValue, password: "correct horse").token
+        }
+    }
+
+    let configuration: ServerConfiguration
+
+    var shop: Shop { test.shop }
+
+    func router() -> Router<BackroomRequestContext> {
+        buildRouter(parts, configuration: configuration)
+    }
+
+    func application() -> some ApplicationProtocol {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return Application(router: router(), logger: logger)
+    }
+
+    /// Runs `body` against the router in process.
+    func run<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        try await application().test(.router, body)
+    }
+
+    func headers(_ role: Role?, json: Bool = false) -> HTTPFields {
+        var fields = HTTPFields()
+        if let role, let token = tokens[role] { fields[.authorization] = "Bearer \(token)" }
+        if json { fields[.contentType] = "application/json" }
+        return fields
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+
+    func json() throws -> [String: Any] {
+        (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
+    }
+}
+
+func jsonBody(_ object: [String: Any]) -> ByteBuffer {
+    ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object))
+}
+
+nonisolated(unsafe) let addressJSON: [String: Any] = ["name": "Ana Lima", "line1": "Rua Augusta 1", "city": "Lisbon", "postalCode": "1100-148", "country": "PT"]
