@@ -37,11 +37,12 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
         limiter: RateLimiter(capacity: configuration.requestBurstPerClient, perSecond: configuration.requestsPerSecondPerClient, clock: clock),
         exemptLoopback: configuration.exemptLoopbackFromRateLimit
     ))
+    // Operations routes ignore credentials: a probe with a stale token is still a probe.
+    OperationsController(shop: parts.shop, metrics: parts.metrics).addRoutes(to: router)
     router.add(middleware: AuthenticationMiddleware(auth: parts.shop.auth))
 
     let body = RequestBodyReader(limit: configuration.bodyLimit)
     let loginRate = 1 / max(0.001, configuration.loginRefillSeconds)
-    OperationsController(shop: parts.shop, metrics: parts.metrics).addRoutes(to: router)
     CatalogController(shop: parts.shop, cache: parts.cache).addRoutes(to: router)
     AuthController(
         shop: parts.shop, body: body,
