@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "BackroomBenchmarks",
             dependencies: [
-                "BackroomCore", "BackroomStore", "BackroomServices",
+                "BackroomCore", "BackroomStore", "BackroomServices", "BackroomTelemetry",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

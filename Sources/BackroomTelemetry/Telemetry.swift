@@ -17,7 +17,30 @@ public final class Telemetry: Sendable {
         var count = 0
         var errors = 0
         var latency = LatencyDistribution()
-        var series = SecondSeries(seconds: 60)
+        /// Requests per second over the last minute, in a ring by second number.
+        var perSecond = [Int](repeating: 0, count: 60)
+        var secondNumbers = [Int64](repeating: -1, count: 60)
+
+        mutating func add(_ record: RequestRecord, second: Int64) {
+            count += 1
+            if record.isError { errors += 1 }
+            latency.record(microseconds: record.latencyMicroseconds)
+            let slot = Int(second % 60)
+            if secondNumbers[slot] != second {
+                secondNumbers[slot] = second
+                perSecond[slot] = 0
+            }
+            perSecond[slot] += 1
+        }
+
+        /// Requests in the 60 seconds before `second`.
+        func requests(before second: Int64) -> Int {
+            var total = 0
+            for slot in 0..<60 where secondNumbers[slot] >= second - 60 && secondNumbers[slot] < second {
+                total += perSecond[slot]
+            }
+            return total
+        }
     }
 
     private struct State {
@@ -64,11 +87,7 @@ public final class Telemetry: Sendable {
                 if record.isClientError { slot.clientErrors += 1 }
                 slot.latency.record(microseconds: record.latencyMicroseconds)
             }
-            let key = RouteKey(method: record.method, route: record.route)
-            state.routes[key, default: RouteFigures()].count += 1
-            if record.isError { state.routes[key]!.errors += 1 }
-            state.routes[key]!.latency.record(microseconds: record.latencyMicroseconds)
-            state.routes[key]!.series.update(second) { $0.requests += 1 }
+            state.routes[RouteKey(method: record.method, route: record.route), default: RouteFigures()].add(record, second: second)
         }
         hub.publish(record)
         return record
@@ -160,7 +179,7 @@ public final class Telemetry: Sendable {
         snapshot.revenuePerMinuteMinorUnits = Int64((Double(revenue) / minutes).rounded())
         snapshot.refusedForStock = refused
         snapshot.routes = routes.map { key, figures in
-            let recentRequests = figures.series.range(from: current - 60, through: current - 1).reduce(0) { $0 + $1.requests }
+            let recentRequests = figures.requests(before: current)
             return MetricsSnapshot.Route(
                 method: key.method, route: key.route, count: figures.count, errors: figures.errors,
                 perSecond: Double(recentRequests) / 60, p50Microseconds: figures.latency.percentile(50),

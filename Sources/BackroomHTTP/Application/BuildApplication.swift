@@ -29,10 +29,8 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
     let routeTable = RouteTable()
     let mapper = ProblemMapper(routes: routeTable)
     let clock = parts.shop.clock
-    router.add(middleware: ErrorMiddleware(mapper: mapper))
-    if configuration.telemetryEnabled {
-        router.add(middleware: TelemetryMiddleware(telemetry: parts.telemetry, metrics: parts.metrics, mapper: mapper, clock: clock))
-    }
+    let recorder = configuration.telemetryEnabled ? RequestRecorder(telemetry: parts.telemetry, metrics: parts.metrics, clock: clock) : nil
+    router.add(middleware: ErrorMiddleware(mapper: mapper, recorder: recorder))
     router.add(middleware: RateLimitMiddleware(
         limiter: RateLimiter(capacity: configuration.requestBurstPerClient, perSecond: configuration.requestsPerSecondPerClient, clock: clock),
         exemptLoopback: configuration.exemptLoopbackFromRateLimit

@@ -11,8 +11,20 @@ import Synchronization
 public final class ShopMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let counters = Mutex<[String: Metrics.Counter]>([:])
-    private let timers = Mutex<[String: Metrics.Timer]>([:])
+    private struct RequestKey: Hashable {
+        var method: String
+        var route: String
+        var status: Int
+    }
+
+    private struct RouteKey: Hashable {
+        var method: String
+        var route: String
+    }
+
+    private let requestCounters = Mutex<[RequestKey: Metrics.Counter]>([:])
+    private let timers = Mutex<[RouteKey: Metrics.Timer]>([:])
+    private let reasonCounters = Mutex<[MovementReason: Metrics.Counter]>([:])
     private let inFlightGauge: Meter
     private let ordersPlaced: Metrics.Counter
     private let refusedForStock: Metrics.Counter
@@ -35,8 +47,8 @@ public final class ShopMetrics: Sendable {
 
     public func requestFinished(method: String, route: String, status: Int, nanoseconds: Int64) {
         inFlightGauge.decrement()
-        let counterKey = "\(method) \(route) \(status)"
-        let counter = counters.withLock { counters in
+        let counterKey = RequestKey(method: method, route: route, status: status)
+        let counter = requestCounters.withLock { counters in
             if let counter = counters[counterKey] { return counter }
             let counter = Metrics.Counter(
                 label: "http_requests_total",
@@ -47,7 +59,7 @@ public final class ShopMetrics: Sendable {
             return counter
         }
         counter.increment()
-        let timerKey = "\(method) \(route)"
+        let timerKey = RouteKey(method: method, route: route)
         let timer = timers.withLock { timers in
             if let timer = timers[timerKey] { return timer }
             let timer = Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("method", method), ("route", route)], factory: factory)
@@ -62,11 +74,10 @@ public final class ShopMetrics: Sendable {
     public func checkoutRefusedForStock() { refusedForStock.increment() }
 
     public func stockAdjusted(reason: MovementReason) {
-        let key = "stock \(reason.rawValue)"
-        let counter = counters.withLock { counters in
-            if let counter = counters[key] { return counter }
+        let counter = reasonCounters.withLock { counters in
+            if let counter = counters[reason] { return counter }
             let counter = Metrics.Counter(label: "backroom_stock_adjustments_total", dimensions: [("reason", reason.rawValue)], factory: factory)
-            counters[key] = counter
+            counters[reason] = counter
             return counter
         }
         counter.increment()

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import BackroomCore
 import HTTPTypes
@@ -6,23 +7,32 @@ import Logging
 import NIOCore
 
 /// First in the chain: every error becomes an `application/problem+json`
-/// response. Unexpected errors are logged with the request id and answered
-/// with a generic 500.
-public struct ErrorMiddleware: RouterMiddleware {
-    public typealias Context = BackroomRequestContext
+/// response (unexpected ones are logged with the request id and answered
+/// with a generic 500), and every outcome, as the client sees it, is
+/// recorded for the live views and metrics. Both need the final response,
+/// and one layer costs less than two on every request.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = BackroomRequestContext
     let mapper: ProblemMapper
+    /// `nil` when telemetry is off.
+    let recorder: RequestRecorder?
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let startedAt = recorder == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+        recorder?.started()
+        let response: Response
         do {
-            return try await next(request, context)
+            response = try await next(request, context)
         } catch {
             let (problem, headers) = mapper.problem(for: error, request: request)
             if problem.status >= 500 && !(error is BackroomError) {
                 context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
             }
             context.notes.noteError(code: problem.code, detail: problem.detail)
-            return ProblemResponse.make(problem, headers: headers, requestID: context.id)
+            response = ProblemResponse.make(problem, headers: headers, requestID: context.id)
         }
+        recorder?.finished(request, context, status: response.status.code, bytes: response.body.contentLength ?? 0, startedAt: startedAt)
+        return response
     }
 }
 

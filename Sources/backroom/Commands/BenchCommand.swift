@@ -1,12 +1,13 @@
 import ArgumentParser
 import BackroomBenchmarks
+import BackroomHTTP
 import Foundation
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Backroom (use a release build: swift build -c release).",
-        subcommands: [StoreBenchCommand.self, CheckoutBenchCommand.self]
+        subcommands: [StoreBenchCommand.self, CheckoutBenchCommand.self, TelemetryBenchCommand.self]
     )
 }
 
@@ -44,6 +45,25 @@ struct CheckoutBenchCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try await CheckoutBenchmark(directory: directory, checkoutsPerLevel: checkouts).run()
+        }
+    }
+}
+
+struct TelemetryBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "telemetry",
+        abstract: "What recording one request into telemetry and metrics costs."
+    )
+
+    @Option(help: "Requests to record.")
+    var records = 1_000_000
+
+    func run() async throws {
+        let metrics = ShopMetrics()
+        let skipMetrics = ProcessInfo.processInfo.environment["NO_METRICS"] != nil
+        TelemetryBenchmark(records: records).run { method, route, status, nanoseconds in
+            metrics.requestStarted()
+            if !skipMetrics { metrics.requestFinished(method: method, route: route, status: status, nanoseconds: nanoseconds) }
         }
     }
 }
