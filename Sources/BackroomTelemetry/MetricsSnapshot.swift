@@ -25,6 +25,20 @@ public struct MetricsSnapshot: Sendable, Hashable, Codable {
         public var p99Microseconds: UInt64
     }
 
+    /// Totals and latency over the last 1, 5 and 15 minutes.
+    public struct WindowFigures: Sendable, Hashable, Codable {
+        public var seconds: Int
+        public var requests: Int
+        public var errors: Int
+        public var p50Microseconds: UInt64
+        public var p90Microseconds: UInt64
+        public var p99Microseconds: UInt64
+        public var maxMicroseconds: UInt64
+        public var orders: Int
+        public var revenueMinorUnits: Int64
+        public var refusedForStock: Int
+    }
+
     public var at: Timestamp
     public var windowSeconds: Int
     /// Requests per second over the last few seconds.
@@ -47,6 +61,7 @@ public struct MetricsSnapshot: Sendable, Hashable, Codable {
     public var writeTransactionsPerSecond: Double
     /// Events a live viewer did not receive because it fell behind.
     public var droppedEvents: UInt64
+    public var windows: [WindowFigures] = []
 
     public static func empty(at: Timestamp, windowSeconds: Int) -> MetricsSnapshot {
         MetricsSnapshot(

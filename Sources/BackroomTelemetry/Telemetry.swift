@@ -70,6 +70,9 @@ public final class Telemetry: Sendable {
 
     public var inFlight: Int { inFlightCount.load(ordering: .relaxed) }
 
+    /// The time on the telemetry's clock.
+    public var now: Timestamp { clock.now() }
+
     /// Records a finished request; returns it with its sequence number.
     @discardableResult
     public func record(_ record: RequestRecord) -> RequestRecord {
@@ -118,6 +121,38 @@ public final class Telemetry: Sendable {
     }
 
     // MARK: Reading
+
+    /// Figures over the last `lengths` complete seconds, newest backwards.
+    static func windowFigures(_ seconds: ArraySlice<SecondSeries.Second>, lengths: [Int]) -> [MetricsSnapshot.WindowFigures] {
+        var results: [MetricsSnapshot.WindowFigures] = []
+        var latency = LatencyDistribution()
+        var requests = 0
+        var errors = 0
+        var orders = 0
+        var revenue: Int64 = 0
+        var refused = 0
+        var counted = 0
+        var remaining = lengths.sorted()
+        for second in seconds.reversed() {
+            guard !remaining.isEmpty else { break }
+            latency.add(second.latency)
+            requests += second.requests
+            errors += second.errors
+            orders += second.orders
+            revenue += second.revenueMinorUnits
+            refused += second.refusedForStock
+            counted += 1
+            while let next = remaining.first, counted == next {
+                results.append(MetricsSnapshot.WindowFigures(
+                    seconds: next, requests: requests, errors: errors, p50Microseconds: latency.percentile(50),
+                    p90Microseconds: latency.percentile(90), p99Microseconds: latency.percentile(99), maxMicroseconds: latency.maximum,
+                    orders: orders, revenueMinorUnits: revenue, refusedForStock: refused
+                ))
+                remaining.removeFirst()
+            }
+        }
+        return results
+    }
 
     /// The newest `limit` requests, oldest first.
     public func recentRequests(limit: Int = 10_000) -> [RequestRecord] {
@@ -178,6 +213,7 @@ public final class Telemetry: Sendable {
         snapshot.ordersPerMinute = Double(orders) / minutes
         snapshot.revenuePerMinuteMinorUnits = Int64((Double(revenue) / minutes).rounded())
         snapshot.refusedForStock = refused
+        snapshot.windows = Self.windowFigures(seconds.dropLast(), lengths: [60, 300, 900].filter { $0 <= window })
         snapshot.routes = routes.map { key, figures in
             let recentRequests = figures.requests(before: current)
             return MetricsSnapshot.Route(

@@ -11,6 +11,8 @@ struct BackroomCommand: AsyncParsableCommand {
             UserCommand.self,
             CheckCommand.self,
             ServeCommand.self,
+            ConsoleCommand.self,
+            LoadgenCommand.self,
             BenchCommand.self,
         ]
     )

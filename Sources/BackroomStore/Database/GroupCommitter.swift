@@ -42,6 +42,10 @@ final class GroupCommitter: Sendable {
 
     private let writer: DatabasePool
     private let queue = Mutex(Queue())
+    private let committed = Atomic<Int>(0)
+
+    /// Write transactions committed so far (for the write rate in live views).
+    var committedTransactions: Int { committed.load(ordering: .relaxed) }
     private let maximumBatch: Int
 
     init(writer: DatabasePool, maximumBatch: Int = 64) {
@@ -101,6 +105,7 @@ final class GroupCommitter: Sendable {
                     return .commit
                 }
             }
+            committed.add(1, ordering: .relaxed)
             for job in batch {
                 if case .succeeded(let deliver) = job.outcome { deliver() }
             }

@@ -69,6 +69,9 @@ public final class SQLiteShopStore: ShopStore {
         try await committer.write(body)
     }
 
+    /// Write transactions this process committed since the store opened.
+    public var committedTransactions: Int { committer.committedTransactions }
+
     /// Runs `body` on a reader, in a snapshot.
     func snapshotRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {

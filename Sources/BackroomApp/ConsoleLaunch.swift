@@ -1,0 +1,34 @@
+import BackroomCore
+import BackroomHTTP
+import Foundation
+
+/// How `backroom console` was asked to run.
+public struct ConsoleLaunch: Sendable {
+    public enum Server: Sendable {
+        /// No API server: the live panes say so.
+        case none
+        /// Host the API in this process; the live panes see every request.
+        case hosted(ServerConfiguration)
+        /// Watch another process's server through its live stream.
+        case attached(url: String, token: String)
+    }
+
+    public var storePath: String
+    public var theme: String?
+    public var operatorName: String?
+    public var readOnly: Bool
+    public var server: Server
+    /// Seed a demo store if empty and drive simulated shoppers.
+    public var demo: Bool
+    public var demoShoppers: Int
+
+    public init(storePath: String, theme: String?, operatorName: String?, readOnly: Bool, server: Server, demo: Bool = false, demoShoppers: Int = 4) {
+        self.storePath = storePath
+        self.theme = theme
+        self.operatorName = operatorName
+        self.readOnly = readOnly
+        self.server = server
+        self.demo = demo
+        self.demoShoppers = demoShoppers
+    }
+}

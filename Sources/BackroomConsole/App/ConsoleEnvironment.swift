@@ -1,0 +1,34 @@
+import BackroomCore
+import BackroomServices
+import TerminalKit
+
+/// What the console works with: the service layer, who is operating, and
+/// how it looks. Everything the program does goes through these.
+public struct ConsoleEnvironment: Sendable {
+    public var shop: Shop
+    public var principal: Principal
+    public var readOnly: Bool
+    /// The store's file name, for the header.
+    public var storeName: String
+    public var theme: Theme
+    public var themeDirectories: [String]
+    /// The server whose live requests and metrics the console shows
+    /// (`api 127.0.0.1:8080`, `attached to http://…`), nil without one.
+    public var serverLabel: String?
+    /// Whether braille charts can be drawn (a UTF-8 terminal).
+    public var supportsBraille: Bool
+
+    public init(
+        shop: Shop, principal: Principal, readOnly: Bool = false, storeName: String, theme: Theme = .builtInDefault,
+        themeDirectories: [String] = ["themes"], serverLabel: String? = nil, supportsBraille: Bool = true
+    ) {
+        self.shop = shop
+        self.principal = principal
+        self.readOnly = readOnly
+        self.storeName = storeName
+        self.theme = theme
+        self.themeDirectories = themeDirectories
+        self.serverLabel = serverLabel
+        self.supportsBraille = supportsBraille
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import BackroomCore
+import BackroomServices
+import BackroomTelemetry
+
+/// Live data arriving from the server (in process, or over SSE).
+public enum LiveUpdate: Sendable {
+    case requests([RequestRecord])
+    case snapshot(MetricsSnapshot)
+    case connection(LiveConnection)
+    /// Sizes of the store file and its WAL, in bytes.
+    case storeSizes(database: Int64, wal: Int64)
+}
+
+public enum LiveConnection: Sendable, Equatable {
+    /// Requests are recorded in this process.
+    case local
+    case connecting
+    case connected
+    /// Lost; retrying in `retryInSeconds`.
+    case disconnected(reason: String, retryInSeconds: Int)
+}
+
+/// The live panes' state: a bounded tail of requests and the latest metrics.
+struct LiveState {
+    static let capacity = 10_000
+
+    var records = BoundedRing<RequestRecord>(capacity: LiveState.capacity)
+    var snapshot: MetricsSnapshot?
+    var storeSizes: (database: Int64, wal: Int64)?
+    var connection: LiveConnection?
+    /// Requests that fell off the ring or were sampled out upstream.
+    var dropped: UInt64 = 0
+    var received: UInt64 = 0
+
+    // Requests pane
+    var isPaused = false
+    /// Records that arrived while paused (shown as "paused · N new").
+    var arrivedWhilePaused = 0
+    /// While paused, the list shows records up to this id.
+    var pausedAtID: UInt64?
+    var statusClass: Int?
+    var errorsOnly = false
+    var slowerThanMilliseconds: Int?
+    var text: String = ""
+    var cursor = 0
+    /// Rows scrolled back from the newest, when not following.
+    var scroll = 0
+
+    // Metrics pane
+    var windowSeconds = 300
+    var sortRoutesByP99 = false
+
+    mutating func receive(_ batch: [RequestRecord]) {
+        for record in batch {
+            if records.count == LiveState.capacity { dropped += 1 }
+            records.append(record)
+        }
+        received += UInt64(batch.count)
+        if isPaused { arrivedWhilePaused += batch.count }
+    }
+
+    /// The records the requests pane lists, oldest first, after filters.
+    func visibleRecords() -> [RequestRecord] {
+        let lowered = text.lowercased()
+        return records.elements.filter { record in
+            if let pausedAtID, record.id > pausedAtID { return false }
+            if errorsOnly && record.status < 400 { return false }
+            if let statusClass, record.statusClass != statusClass { return false }
+            if let slower = slowerThanMilliseconds, record.latencyMicroseconds < UInt64(slower) * 1000 { return false }
+            if !lowered.isEmpty {
+                let haystack = "\(record.method) \(record.path) \(record.status) \(record.user ?? "") \(record.requestID)".lowercased()
+                if !haystack.contains(lowered) { return false }
+            }
+            return true
+        }
+    }
+}

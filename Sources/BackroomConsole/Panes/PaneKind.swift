@@ -1,0 +1,16 @@
+/// The console's panes, in tab order.
+public enum PaneKind: Int, Sendable, Hashable, CaseIterable {
+    case orders, inventory, users, requests, metrics
+
+    public var title: String {
+        switch self {
+        case .orders: "Orders"
+        case .inventory: "Inventory"
+        case .users: "Users"
+        case .requests: "Requests"
+        case .metrics: "Metrics"
+        }
+    }
+
+    var isList: Bool { self != .metrics }
+}

@@ -1,0 +1,116 @@
+#ifndef BACKROOM_CNCURSES_SHIM_H
+#define BACKROOM_CNCURSES_SHIM_H
+
+// Wide-character curses: must be defined before curses.h is included.
+#define NCURSES_WIDECHAR 1
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+
+#include <locale.h>
+#include <wchar.h>
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
+#include <ncursesw/curses.h>
+
+// Swift cannot import function-like macros or some globals; these wrappers
+// expose what the TerminalKit backend needs.
+
+static inline int br_color_pair(int pair) { return COLOR_PAIR(pair); }
+static inline int br_colors(void) { return COLORS; }
+static inline int br_color_pairs(void) { return COLOR_PAIRS; }
+static inline int br_lines(void) { return LINES; }
+static inline int br_cols(void) { return COLS; }
+static inline int br_wcwidth(wchar_t character) { return wcwidth(character); }
+
+static inline attr_t br_attr_bold(void) { return A_BOLD; }
+static inline attr_t br_attr_underline(void) { return A_UNDERLINE; }
+static inline attr_t br_attr_reverse(void) { return A_REVERSE; }
+static inline attr_t br_attr_dim(void) { return A_DIM; }
+static inline attr_t br_attr_normal(void) { return A_NORMAL; }
+
+static inline int br_keypad(bool enabled) { return keypad(stdscr, enabled); }
+static inline int br_clearok(bool enabled) { return clearok(stdscr, enabled); }
+
+static inline void br_get_size(int *rows, int *cols) {
+    int y, x;
+    getmaxyx(stdscr, y, x);
+    *rows = y;
+    *cols = x;
+}
+
+/// Writes one cell: a character (with combining marks) in a style.
+static inline int br_put_cell(int row, int column, const wchar_t *text, attr_t attributes, short pair) {
+    cchar_t cell;
+    if (setcchar(&cell, text, attributes, pair, NULL) == ERR) return ERR;
+    return mvadd_wch(row, column, &cell);
+}
+
+static inline int br_get_wch(wint_t *character) { return get_wch(character); }
+
+static inline int br_key_code_yes(void) { return KEY_CODE_YES; }
+
+static inline mmask_t br_mouse_mask(void) { return BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED; }
+static inline int br_is_wheel_up(mmask_t state) { return (state & BUTTON4_PRESSED) != 0; }
+static inline int br_is_wheel_down(mmask_t state) { return (state & BUTTON5_PRESSED) != 0; }
+static inline int br_is_click(mmask_t state) { return (state & (BUTTON1_PRESSED | BUTTON1_CLICKED)) != 0; }
+
+/// Reads a pending mouse event: its cell and its button state.
+static inline int br_get_mouse(int *x, int *y, mmask_t *state) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return ERR;
+    *x = event.x;
+    *y = event.y;
+    *state = event.bstate;
+    return OK;
+}
+
+/// The terminal settings before curses started, restored on a crash path
+/// with async-signal-safe calls only.
+static inline struct termios *br_saved_termios(int **valid) {
+    static struct termios saved;
+    static int is_valid = 0;
+    *valid = &is_valid;
+    return &saved;
+}
+
+static inline void br_save_terminal(void) {
+    int *valid;
+    struct termios *saved = br_saved_termios(&valid);
+    if (tcgetattr(STDIN_FILENO, saved) == 0) *valid = 1;
+}
+
+static inline void br_emergency_restore(void) {
+    int *valid;
+    struct termios *saved = br_saved_termios(&valid);
+    // Leave the alternate screen, show the cursor, reset attributes, disable mouse reporting.
+    static const char reset[] = "\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
+    ssize_t ignored = write(STDOUT_FILENO, reset, sizeof(reset) - 1);
+    (void)ignored;
+    if (*valid) tcsetattr(STDIN_FILENO, TCSANOW, saved);
+}
+
+static void br_crash_handler(int signal_number) {
+    br_emergency_restore();
+    struct sigaction action;
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    sigaction(signal_number, &action, NULL);
+    raise(signal_number);
+}
+
+/// Restores the terminal before the process dies of a crash signal.
+static inline void br_install_crash_handlers(void) {
+    int signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
+    for (unsigned long index = 0; index < sizeof(signals) / sizeof(signals[0]); index++) {
+        struct sigaction action;
+        action.sa_handler = br_crash_handler;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESETHAND;
+        sigaction(signals[index], &action, NULL);
+    }
+}
+
+#endif

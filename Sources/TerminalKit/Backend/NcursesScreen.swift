@@ -1,0 +1,176 @@
+import CNcurses
+import Foundation
+
+/// The real terminal, through ncursesw. Only the UI thread may touch it:
+/// ncurses is not thread-safe and its globals are reached through the C
+/// shim. Draws only the cells that changed since the last frame.
+public final class NcursesScreen {
+    public private(set) var colorProfile: ColorProfile = .none
+    private var previous: CellGrid?
+    private var pairs: [PairKey: Int16] = [:]
+    private var mouseEnabled = false
+    private var isOpen = false
+
+    private struct PairKey: Hashable {
+        var foreground: Int
+        var background: Int
+    }
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        setlocale(LC_ALL, "")
+        br_save_terminal()
+        br_install_crash_handlers()
+        initscr()
+        isOpen = true
+        raw()
+        noecho()
+        nonl()
+        br_keypad(true)
+        set_escdelay(25)
+        curs_set(0)
+        if has_colors() {
+            start_color()
+            use_default_colors()
+        }
+        colorProfile = ColorProfile.detect(environment: environment, terminalColors: has_colors() ? Int(br_colors()) : 0)
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Leaves curses mode and restores the terminal. Safe to call twice.
+    public func close() {
+        guard isOpen else { return }
+        isOpen = false
+        if mouseEnabled { _ = mousemask(0, nil) }
+        curs_set(1)
+        endwin()
+    }
+
+    public var size: Size {
+        var rows: Int32 = 0
+        var columns: Int32 = 0
+        br_get_size(&rows, &columns)
+        return Size(width: Int(columns), height: Int(rows))
+    }
+
+    public func setMouse(enabled: Bool) {
+        mouseEnabled = enabled
+        _ = mousemask(enabled ? br_mouse_mask() : 0, nil)
+    }
+
+    /// Forgets the last frame so the next draw repaints everything (after a resize).
+    public func invalidate() {
+        previous = nil
+        br_clearok(true)
+    }
+
+    public func draw(_ grid: CellGrid) {
+        let full = previous == nil || previous!.width != grid.width || previous!.height != grid.height
+        if full { erase() }
+        for y in 0..<grid.height {
+            for x in 0..<grid.width {
+                let cell = grid[x, y]
+                if cell.isContinuation { continue }
+                if !full, let previous, previous[x, y] == cell {
+                    // Unchanged, unless the wide character beside it changed.
+                    if !(x + 1 < grid.width && previous[x + 1, y] != grid[x + 1, y]) { continue }
+                }
+                put(cell, x: x, y: y)
+            }
+        }
+        if let cursor = grid.cursor, grid.contains(x: cursor.x, y: cursor.y) {
+            curs_set(1)
+            move(Int32(cursor.y), Int32(cursor.x))
+        } else {
+            curs_set(0)
+        }
+        refresh()
+        previous = grid
+    }
+
+    private func put(_ cell: Cell, x: Int, y: Int) {
+        var attributes = br_attr_normal()
+        let style = cell.style
+        if style.bold { attributes |= br_attr_bold() }
+        if style.underline { attributes |= br_attr_underline() }
+        if style.reverse { attributes |= br_attr_reverse() }
+        if style.dim { attributes |= br_attr_dim() }
+        let pair = pairNumber(for: style)
+        var scalars = cell.character.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+        scalars.append(0)
+        _ = scalars.withUnsafeBufferPointer { buffer in
+            br_put_cell(Int32(y), Int32(x), buffer.baseAddress, attributes, pair)
+        }
+    }
+
+    private func pairNumber(for style: Style) -> Int16 {
+        guard colorProfile != .none else { return 0 }
+        let key = PairKey(foreground: colorProfile.index(for: style.foreground), background: colorProfile.index(for: style.background))
+        if key.foreground == -1 && key.background == -1 { return 0 }
+        if let pair = pairs[key] { return pair }
+        let next = pairs.count + 1
+        guard next < Int(br_color_pairs()), next < Int(Int16.max) else { return 0 }
+        init_pair(Int16(next), Int16(key.foreground), Int16(key.background))
+        pairs[key] = Int16(next)
+        return Int16(next)
+    }
+
+    /// Waits up to `milliseconds` for an event (0: do not wait).
+    public func readEvent(timeoutMilliseconds milliseconds: Int) -> InputEvent? {
+        timeout(Int32(milliseconds))
+        var character: wint_t = 0
+        let result = br_get_wch(&character)
+        if result == ERR { return nil }
+        if result == br_key_code_yes() {
+            return decodeFunctionKey(Int32(character))
+        }
+        return Self.decodeCharacter(UInt32(character))
+    }
+
+    private func decodeFunctionKey(_ code: Int32) -> InputEvent? {
+        switch code {
+        case KEY_RESIZE:
+            invalidate()
+            return .resize(size)
+        case KEY_MOUSE:
+            var x: Int32 = 0
+            var y: Int32 = 0
+            var state: mmask_t = 0
+            guard br_get_mouse(&x, &y, &state) == OK else { return nil }
+            if br_is_wheel_up(state) != 0 { return .mouse(MouseEvent(kind: .wheelUp, x: Int(x), y: Int(y))) }
+            if br_is_wheel_down(state) != 0 { return .mouse(MouseEvent(kind: .wheelDown, x: Int(x), y: Int(y))) }
+            if br_is_click(state) != 0 { return .mouse(MouseEvent(kind: .click, x: Int(x), y: Int(y))) }
+            return nil
+        case KEY_UP: return .key(.up)
+        case KEY_DOWN: return .key(.down)
+        case KEY_LEFT: return .key(.left)
+        case KEY_RIGHT: return .key(.right)
+        case KEY_HOME: return .key(.home)
+        case KEY_END: return .key(.end)
+        case KEY_PPAGE: return .key(.pageUp)
+        case KEY_NPAGE: return .key(.pageDown)
+        case KEY_BACKSPACE: return .key(.backspace)
+        case KEY_DC: return .key(.delete)
+        case KEY_IC: return .key(.insert)
+        case KEY_BTAB: return .key(.backTab)
+        case KEY_ENTER: return .key(.enter)
+        case KEY_F0 + 1...KEY_F0 + 24: return .key(.function(Int(code - KEY_F0)))
+        default: return nil
+        }
+    }
+
+    static func decodeCharacter(_ value: UInt32) -> InputEvent? {
+        switch value {
+        case 13, 10: return .key(.enter)
+        case 27: return .key(.escape)
+        case 127, 8: return .key(.backspace)
+        case 9: return .key(.tab)
+        case 1...26: return .key(.control(Character(Unicode.Scalar(value + 96)!)))
+        default:
+            guard let scalar = Unicode.Scalar(value), value >= 32 else { return nil }
+            return .key(.character(Character(scalar)))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Dispatch
+import Foundation
+
+/// Runs a program on the real terminal. `run()` blocks its thread (a
+/// dedicated one, not the cooperative pool): it owns ncurses, applies
+/// messages, and redraws only when the frame changed. Commands run as tasks
+/// and post their messages to the inbox.
+public final class TerminalRunner<Program: TerminalProgram>: @unchecked Sendable {
+    public let inbox = MessageInbox<Program.Message>()
+    private let program: Program
+    private let tickInterval: Duration
+    private let environment: [String: String]
+
+    public init(program: Program, tickInterval: Duration = .milliseconds(250), environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.program = program
+        self.tickInterval = tickInterval
+        self.environment = environment
+    }
+
+    /// Runs until the program finishes. The terminal is restored on return,
+    /// whatever happened.
+    public func run(onScreen: (NcursesScreen) -> Void = { _ in }) {
+        let screen = NcursesScreen(environment: environment)
+        defer { screen.close() }
+        onScreen(screen)
+        var (model, commands) = program.start(size: screen.size)
+        launch(commands)
+        var lastFrame: CellGrid?
+        var isDirty = true
+        let tickNanoseconds = UInt64(tickInterval.components.seconds) * 1_000_000_000 + UInt64(tickInterval.components.attoseconds / 1_000_000_000)
+        var nextTick = DispatchTime.now().uptimeNanoseconds + tickNanoseconds
+        while !program.isFinished(model) {
+            for message in inbox.takeAll() {
+                launch(program.update(&model, message))
+                isDirty = true
+            }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now >= nextTick {
+                nextTick = now + tickNanoseconds
+                if let message = program.tick(model: model) {
+                    launch(program.update(&model, message))
+                    isDirty = true
+                }
+            }
+            if program.isFinished(model) { break }
+            if isDirty {
+                isDirty = false
+                let size = screen.size
+                var grid = CellGrid(width: size.width, height: size.height)
+                program.view(model, into: &grid)
+                // Redraw only when the frame differs: live data that did not
+                // change what is visible costs no terminal output.
+                if grid != lastFrame {
+                    screen.draw(grid)
+                    lastFrame = grid
+                }
+            }
+            // Keys are answered at once; posted messages within 50 ms.
+            let untilTick = Int((nextTick - min(nextTick, DispatchTime.now().uptimeNanoseconds)) / 1_000_000)
+            if let event = screen.readEvent(timeoutMilliseconds: max(1, min(50, untilTick))) {
+                if case .resize = event { lastFrame = nil }
+                if let message = program.message(for: event, model: model) {
+                    launch(program.update(&model, message))
+                }
+                isDirty = true
+            }
+        }
+    }
+
+    private func launch(_ commands: [Command<Program.Message>]) {
+        for command in commands {
+            let inbox = self.inbox
+            Task.detached {
+                if let message = await command.run() { inbox.post(message) }
+            }
+        }
+    }
+}
