@@ -192,5 +192,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+            .testTarget(
+            name: "BackroomConsoleTests",
+            dependencies: [
+                "BackroomCore", "BackroomStore", "BackroomServices", "BackroomTelemetry", "BackroomConsole", "TerminalKit",
+                "BackroomTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
     ]
 )

@@ -92,7 +92,11 @@ extension ConsoleProgram {
                 sku: dialog.form.text("SKU"), name: dialog.form.text("Name"), description: dialog.form.text("Description"),
                 price: price ?? .zero(shop.currency), reorderPoint: reorder ?? 0, initialStock: initial ?? 0
             )
-            validate(&dialog.form) { _ = try draft.validated() }
+            // Each field on its own, so every mistake shows at once.
+            validate(&dialog.form) { _ = try SKU(draft.sku) }
+            validate(&dialog.form) { _ = try ProductRules.name(draft.name) }
+            validate(&dialog.form) { _ = try ProductRules.description(draft.description) }
+            if let price { validate(&dialog.form) { _ = try ProductRules.price(price) } }
             if !dialog.form.hasErrors {
                 let (inventory, principal) = (shop.inventory, principal)
                 command = Command {
@@ -108,7 +112,10 @@ extension ConsoleProgram {
             let changes = ProductChanges(
                 name: dialog.form.text("Name"), description: dialog.form.text("Description"), price: price, reorderPoint: reorder
             )
-            validate(&dialog.form) { _ = try changes.validated() }
+            let (name, description) = (dialog.form.text("Name"), dialog.form.text("Description"))
+            validate(&dialog.form) { _ = try ProductRules.name(name) }
+            validate(&dialog.form) { _ = try ProductRules.description(description) }
+            if let price { validate(&dialog.form) { _ = try ProductRules.price(price) } }
             if !dialog.form.hasErrors {
                 let (inventory, principal) = (shop.inventory, principal)
                 command = Command {
@@ -121,11 +128,9 @@ extension ConsoleProgram {
         case .newUser:
             let role = Role.allCases[selectedIndex(dialog.form["Role"])]
             let (email, name, password) = (dialog.form.text("Email"), dialog.form.text("Name"), dialog.form.text("Password"))
-            validate(&dialog.form) {
-                _ = try Email(email)
-                _ = try UserRules.displayName(name)
-                _ = try UserRules.password(password)
-            }
+            validate(&dialog.form) { _ = try Email(email) }
+            validate(&dialog.form) { _ = try UserRules.displayName(name) }
+            validate(&dialog.form) { _ = try UserRules.password(password) }
             if !dialog.form.hasErrors {
                 let (users, principal) = (shop.users, principal)
                 command = Command {

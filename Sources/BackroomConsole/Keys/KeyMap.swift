@@ -118,7 +118,7 @@ public struct KeyMap: Sendable {
         KeyBinding(.setCount, ["="], "Set the count (compare-and-set)", scope: .pane(.inventory), writes: true, footer: "set count"),
         KeyBinding(.newProduct, ["n"], "New product", scope: .pane(.inventory), writes: true, footer: "new"),
         KeyBinding(.editProduct, ["e"], "Edit the product", scope: .pane(.inventory), writes: true, footer: "edit"),
-        KeyBinding(.archiveProduct, ["x"], "Archive (or restore) the product", scope: .pane(.inventory), writes: true, destructive: true, footer: "archive"),
+        KeyBinding(.archiveProduct, ["x"], "Archive or restore", scope: .pane(.inventory), writes: true, destructive: true, footer: "archive"),
         KeyBinding(.toggleLowStock, ["L"], "Low stock only, on and off", scope: .pane(.inventory), footer: "low stock"),
         KeyBinding(.cycleArchived, ["A"], "Active, archived, all", scope: .pane(.inventory)),
         KeyBinding(.adjust, ["a"], "Adjust on hand by N, with a reason", scope: .detail(.inventory), writes: true, footer: "adjust…"),

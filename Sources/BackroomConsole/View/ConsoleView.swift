@@ -23,7 +23,7 @@ extension ConsoleProgram {
         switch model.overlay {
         case .help:
             HelpOverlay(title: "Keys", sections: model.keyMap.helpSections(pane: model.pane, inDetail: model.detail != nil))
-                .render(into: &grid, area: rows[2], theme: theme)
+                .render(into: &grid, area: grid.area.inset(top: 1, bottom: 1), theme: theme)
         case .form(let dialog):
             formDialog(dialog, model).render(into: &grid, area: grid.area, theme: theme)
         case .confirm(let confirm):

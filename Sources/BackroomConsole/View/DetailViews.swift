@@ -78,7 +78,7 @@ extension ConsoleProgram {
             TableColumn("When", width: .fixed(17), priority: 0),
             TableColumn("Who", width: .flexible(minimum: 14), priority: 1),
             TableColumn("What", width: .fixed(9), priority: 0),
-            TableColumn("Status", width: .fixed(17), priority: 0),
+            TableColumn("Status", width: .fixed(24), priority: 0),
             TableColumn("Note", width: .flexible(minimum: 10), priority: 2),
         ]
         table(model, columns: timelineColumns, rows: detail.timeline.map { event in
@@ -149,7 +149,7 @@ extension ConsoleProgram {
         case .slowerThan:
             title = "Only slower requests"
         }
-        return Dialog(title: title, lines: lines, form: dialog.form, trailingLines: trailing, buttons: buttons, width: 72)
+        return Dialog(title: title, lines: lines, form: dialog.form, trailingLines: trailing, buttons: buttons, width: 86)
     }
 
     func statusBadge(_ status: Int) -> String {

@@ -5,10 +5,10 @@ import TerminalKit
 extension ConsoleProgram {
     static let inventoryColumns: [(ProductSortKey, TableColumn)] = [
         (.sku, TableColumn("SKU", width: .fixed(12), priority: 0)),
-        (.name, TableColumn("Name", width: .flexible(minimum: 14), priority: 0)),
+        (.name, TableColumn("Name", width: .flexible(minimum: 26), priority: 0)),
         (.onHand, TableColumn("On hand", width: .fixed(7), alignment: .right, priority: 1)),
         (.held, TableColumn("Held", width: .fixed(5), alignment: .right, priority: 4)),
-        (.allocated, TableColumn("Alloc", width: .fixed(5), alignment: .right, priority: 4)),
+        (.allocated, TableColumn("Alloc", width: .fixed(5), alignment: .right, priority: 3)),
         (.available, TableColumn("Avail", width: .fixed(7), alignment: .right, priority: 0)),
         (.reorderPoint, TableColumn("Reorder", width: .fixed(7), alignment: .right, priority: 5)),
         (.price, TableColumn("Price", width: .fixed(10), alignment: .right, priority: 2)),

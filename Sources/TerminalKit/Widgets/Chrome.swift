@@ -65,22 +65,36 @@ public struct HelpOverlay: Sendable {
     public func render(into grid: inout CellGrid, area: Rect, theme: Theme) {
         let keyWidth = (sections.flatMap { $0.entries.map { DisplayWidth.of($0.keys) } }.max() ?? 4) + 2
         let textWidth = sections.flatMap { $0.entries.map { DisplayWidth.of($0.text) } }.max() ?? 10
-        let rows = sections.reduce(0) { $0 + $1.entries.count + 2 } + 1
-        let box = area.centered(width: min(area.width - 2, keyWidth + textWidth + 6), height: min(area.height, rows + 2))
+        // Lines: a title per section, its entries, a blank line between sections.
+        var lines: [(keys: String?, text: String)] = []
+        for (index, section) in sections.enumerated() {
+            if index > 0 { lines.append((nil, "")) }
+            lines.append((nil, section.title))
+            lines += section.entries.map { (keys: $0.keys, text: $0.text) }
+        }
+        let available = max(1, area.height - 2)
+        // Too tall for one column: flow into as many as the height needs,
+        // narrowing the columns (long texts end in …) rather than cutting rows.
+        let wanted = max(1, (lines.count + available - 1) / available)
+        let columns = max(1, min(wanted, (area.width - 4) / (keyWidth + 16)))
+        let columnWidth = min(keyWidth + textWidth + 2, max(keyWidth + 16, (area.width - 4) / columns))
+        let perColumn = (lines.count + columns - 1) / columns
+        let box = area.centered(width: min(area.width, columns * columnWidth + 4), height: min(area.height, perColumn + 2))
         grid.fill(box, style: theme["dialog"])
         let inside = Box(title: title, footer: "Esc or ? to close", borderStyle: theme["border.focus"], titleStyle: theme["title"])
             .render(into: &grid, area: box).inset(left: 1, right: 1)
-        var y = inside.y
-        for section in sections {
-            guard y < inside.maxY else { break }
-            grid.write(section.title, x: inside.x, y: y, style: theme["accent"].bolded, maxWidth: inside.width)
-            y += 1
-            for entry in section.entries where y < inside.maxY {
-                grid.write(entry.keys, x: inside.x + 1, y: y, style: theme["key_hint.key"], maxWidth: keyWidth)
-                grid.write(entry.text, x: inside.x + 1 + keyWidth, y: y, style: theme["dialog"], maxWidth: inside.width - keyWidth - 1)
-                y += 1
+        for (index, line) in lines.enumerated() {
+            let column = index / perColumn
+            let y = inside.y + index % perColumn
+            let x = inside.x + column * columnWidth
+            guard y < inside.maxY, x < inside.maxX else { continue }
+            let width = min(columnWidth, inside.maxX - x)
+            if let keys = line.keys {
+                grid.write(keys, x: x + 1, y: y, style: theme["key_hint.key"], maxWidth: min(keyWidth, width))
+                grid.write(DisplayWidth.truncate(line.text, to: max(0, width - keyWidth - 2)), x: x + 1 + keyWidth, y: y, style: theme["dialog"])
+            } else {
+                grid.write(DisplayWidth.truncate(line.text, to: width), x: x, y: y, style: theme["accent"].bolded)
             }
-            y += 1
         }
     }
 }

@@ -139,7 +139,7 @@ public struct Form: Sendable, Hashable {
             }
             y += 1
             if let error = field.error, y < area.maxY {
-                grid.write("✗ " + error, x: fieldX, y: y, style: theme["status.error"], maxWidth: area.maxX - fieldX)
+                grid.write(DisplayWidth.truncate("✗ " + error, to: area.maxX - fieldX), x: fieldX, y: y, style: theme["status.error"])
                 y += 1
             }
         }
