@@ -201,5 +201,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+            .testTarget(
+            name: "BackroomEndToEndTests",
+            swiftSettings: strictSettings
+        ),
     ]
 )

@@ -66,6 +66,7 @@ public enum ConsoleHost {
             serverLabel = "attached \(url)"
         }
         configuredEnvironment.serverLabel = serverLabel
+        configuredEnvironment.startupNotice = theme.warnings.isEmpty ? nil : theme.warnings.joined(separator: "; ")
 
         let runner = TerminalRunner(program: ConsoleProgram(environment: configuredEnvironment))
         switch launch.server {

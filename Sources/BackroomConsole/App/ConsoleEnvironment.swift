@@ -17,6 +17,8 @@ public struct ConsoleEnvironment: Sendable {
     public var serverLabel: String?
     /// Whether braille charts can be drawn (a UTF-8 terminal).
     public var supportsBraille: Bool
+    /// Shown on the flash line at start (theme warnings).
+    public var startupNotice: String?
 
     public init(
         shop: Shop, principal: Principal, readOnly: Bool = false, storeName: String, theme: Theme = .builtInDefault,

@@ -25,6 +25,9 @@ public struct ConsoleProgram: TerminalProgram {
             keyMap: KeyMap(readOnly: environment.readOnly), now: shop.clock.now()
         )
         model.live.connection = environment.serverLabel == nil ? nil : .connecting
+        if let notice = environment.startupNotice {
+            model.flash = Flash(text: "⚠ " + notice, isError: true, expires: shop.clock.now().adding(seconds: 15))
+        }
         var commands = loadInventory(&model, .first)
         commands += countInventory(&model)
         commands += loadOrders(&model, .first) + countOrders(&model)

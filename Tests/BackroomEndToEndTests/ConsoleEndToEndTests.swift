@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// The real binary in a real terminal (tmux): what a person sees.
+@Suite("Console end to end", .serialized)
+struct ConsoleEndToEndTests {
+    @Test("open, switch panes, filter, adjust a count, resize small and back, quit: the terminal is restored")
+    func operatorSession() throws {
+        let session = try TmuxSession()
+        let binary = TmuxSession.binary
+        try session.run("\(binary) seed --db shop.sqlite --products 300 --users 40 --orders 60 --password-cost 4 && echo SEEDED")
+        try session.waitFor(text: "SEEDED", seconds: 60)
+        try session.run("clear; \(binary) console --db shop.sqlite --no-server --operator ana@backroom.local; echo EXIT=$?")
+        let first = try session.waitFor(text: "[2 Inventory]")
+        #expect(first.contains("ana@backroom.local (operator)"))
+        #expect(first.contains("○ no server"))
+        try session.waitFor(text: "1–")
+
+        try session.send("1")
+        try session.waitFor(text: "[1 Orders]")
+        try session.waitFor(text: "BR-000060")
+        try session.send("3")
+        try session.waitFor(text: "admin@backroom.local")
+
+        try session.send("2", "/")
+        try session.type("mug")
+        try session.send("Enter")
+        let filtered = try session.waitFor(text: "filter \"mug\"")
+        #expect(filtered.split(separator: "\n").filter { $0.contains("│ ") && $0.contains("-0") }.allSatisfy { $0.contains("MUG-") })
+
+        try session.send("+")
+        let adjusted = try session.waitFor("the flash of the adjustment") { $0.contains("(correction)") && $0.contains("✓") }
+        #expect(adjusted.contains(" on hand "))
+
+        try session.resize(width: 40, height: 12)
+        try session.waitFor(text: "Terminal too small")
+        try session.resize(width: 110, height: 30)
+        try session.waitFor(text: "SKU ▲")
+
+        try session.send("q")
+        let after = try session.waitFor(text: "EXIT=0")
+        #expect(!after.contains("SKU ▲"), "the console's screen should be gone (alternate screen left)")
+        let modes = try terminalModes(session)
+        #expect(modes == ["icanon", "echo"], "the terminal is back in cooked mode with echo: \(modes)")
+    }
+
+    @Test("SIGTERM from outside ends the console and restores the terminal")
+    func terminated() throws {
+        let session = try TmuxSession()
+        let binary = TmuxSession.binary
+        try session.run("\(binary) migrate --db empty.sqlite >/dev/null && clear; \(binary) console --db empty.sqlite --no-server & sleep 0.2; fg")
+        try session.waitFor(text: "[2 Inventory]")
+        let pids = shell("pgrep -f 'consol[e] --db empty.sqlite --no-server'")
+        for pid in pids.split(separator: "\n") where !pid.isEmpty { _ = shell("kill -TERM \(pid)") }
+        try session.waitFor("the shell prompt back") { !$0.contains("[2 Inventory]") }
+        #expect(try terminalModes(session) == ["icanon", "echo"])
+    }
+
+    @Test("--demo: requests appear within 5 seconds, rates are non-zero, quitting stops everything")
+    func demo() throws {
+        let session = try TmuxSession()
+        let binary = TmuxSession.binary
+        let port = 18_500 + Int.random(in: 0..<400)
+        try session.run("clear; \(binary) console --demo --listen 127.0.0.1:\(port); echo EXIT=$?")
+        try session.waitFor(text: "[2 Inventory]", seconds: 90)
+        try session.waitFor(text: "● live", seconds: 10)
+        try session.send("4")
+        let started = Date()
+        let requests = try session.waitFor("requests in the requests pane", seconds: 5) { screen in
+            screen.contains("[4 Requests]") && screen.contains("/api/v1/products")
+        }
+        #expect(Date().timeIntervalSince(started) <= 5)
+        #expect(requests.contains("✓ 200"))
+        try session.send("5")
+        try session.waitFor("a non-zero request rate", seconds: 10) { screen in
+            guard let line = screen.split(separator: "\n").first(where: { $0.contains("Requests/s") }) else { return false }
+            let value = line.split(separator: " ").dropFirst(2).first.map(String.init) ?? "0"
+            return (Double(value) ?? 0) > 0
+        }
+        try session.send("q")
+        try session.waitFor(text: "EXIT=0", seconds: 20)
+        // The server and the simulated shoppers are gone with it.
+        #expect(shell("curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://127.0.0.1:\(port)/healthz").trimmingCharacters(in: .whitespacesAndNewlines) == "000")
+        #expect(shell("pgrep -f 'consol[e] --demo --listen 127.0.0.1:\(port)'").isEmpty)
+    }
+
+    /// The terminal's line-discipline modes as `stty` reports them in the pane.
+    func terminalModes(_ session: TmuxSession) throws -> [String] {
+        try session.run("echo MODES=$(stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' ')")
+        let screen = try session.waitFor("stty's answer") { screen in
+            screen.split(separator: "\n").contains { $0.hasPrefix("MODES=") }
+        }
+        let line = screen.split(separator: "\n").last { $0.hasPrefix("MODES=") } ?? ""
+        return line.dropFirst("MODES=".count).split(separator: " ").map(String.init)
+    }
+
+    func shell(_ command: String) -> String {
+        Shell.sh(command)
+    }
+}
