@@ -205,5 +205,18 @@ let package = Package(
             name: "BackroomEndToEndTests",
             swiftSettings: strictSettings
         ),
+            .testTarget(
+            name: "BackroomAppTests",
+            dependencies: [
+                "BackroomCore", "BackroomServices", "BackroomTelemetry", "BackroomHTTP", "BackroomConsole", "BackroomLoad",
+                "BackroomApp", "TerminalKit", "BackroomTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
     ]
 )

@@ -52,7 +52,7 @@ public final class LoadGenerator: Sendable {
         for _ in 0..<5 {
             var path = "/api/v1/products?limit=200"
             if let cursor { path += "&cursor=\(cursor)" }
-            guard let (status, body) = await send(.GET, path, record: false), status == 200,
+            guard let (status, body) = await send(.GET, path), status == 200,
                   let page = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
                   let items = page["items"] as? [[String: Any]]
             else { break }

@@ -13,6 +13,19 @@ public struct MetricsSnapshot: Sendable, Hashable, Codable {
         public var orders: Int
         public var revenueMinorUnits: Int64
         public var writeTransactions: Int
+
+        public init(second: Int64, requests: Int, errors: Int, p50Microseconds: UInt64, p99Microseconds: UInt64, maxMicroseconds: UInt64,
+                    orders: Int, revenueMinorUnits: Int64, writeTransactions: Int) {
+            self.second = second
+            self.requests = requests
+            self.errors = errors
+            self.p50Microseconds = p50Microseconds
+            self.p99Microseconds = p99Microseconds
+            self.maxMicroseconds = maxMicroseconds
+            self.orders = orders
+            self.revenueMinorUnits = revenueMinorUnits
+            self.writeTransactions = writeTransactions
+        }
     }
 
     public struct Route: Sendable, Hashable, Codable {
@@ -23,6 +36,16 @@ public struct MetricsSnapshot: Sendable, Hashable, Codable {
         public var perSecond: Double
         public var p50Microseconds: UInt64
         public var p99Microseconds: UInt64
+
+        public init(method: String, route: String, count: Int, errors: Int, perSecond: Double, p50Microseconds: UInt64, p99Microseconds: UInt64) {
+            self.method = method
+            self.route = route
+            self.count = count
+            self.errors = errors
+            self.perSecond = perSecond
+            self.p50Microseconds = p50Microseconds
+            self.p99Microseconds = p99Microseconds
+        }
     }
 
     /// Totals and latency over the last 1, 5 and 15 minutes.
@@ -37,6 +60,20 @@ public struct MetricsSnapshot: Sendable, Hashable, Codable {
         public var orders: Int
         public var revenueMinorUnits: Int64
         public var refusedForStock: Int
+
+        public init(seconds: Int, requests: Int, errors: Int, p50Microseconds: UInt64, p90Microseconds: UInt64, p99Microseconds: UInt64,
+                    maxMicroseconds: UInt64, orders: Int, revenueMinorUnits: Int64, refusedForStock: Int) {
+            self.seconds = seconds
+            self.requests = requests
+            self.errors = errors
+            self.p50Microseconds = p50Microseconds
+            self.p90Microseconds = p90Microseconds
+            self.p99Microseconds = p99Microseconds
+            self.maxMicroseconds = maxMicroseconds
+            self.orders = orders
+            self.revenueMinorUnits = revenueMinorUnits
+            self.refusedForStock = refusedForStock
+        }
     }
 
     public var at: Timestamp

@@ -1,0 +1,77 @@
+import BackroomCore
+import BackroomHTTP
+import BackroomServices
+import BackroomTestSupport
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// A real API server on a loopback port, that a test can stop and start again.
+final class LiveServer: @unchecked Sendable {
+    let test: TestShop
+    let parts: ServerParts
+    let port: Int
+    private var group: ServiceGroup?
+    private var task: Task<Void, any Error>?
+
+    init() throws {
+        test = try TestShop()
+        parts = ServerParts(shop: test.shop)
+        port = Self.freePort()
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    func start() async throws {
+        var logger = Logger(label: "live-test")
+        logger.logLevel = .critical
+        let app = buildApplication(parts, configuration: ServerConfiguration(host: "127.0.0.1", port: port), logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: app)], logger: logger))
+        self.group = group
+        task = Task { try await group.run() }
+        // Ready when it answers.
+        for _ in 0..<200 {
+            if Self.answers(port: port) { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw BackroomError(.unavailable, "the test server did not start on \(port)")
+    }
+
+    func stop() async {
+        await group?.triggerGracefulShutdown()
+        _ = try? await task?.value
+        group = nil
+        task = nil
+    }
+
+    static func answers(port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    static func freePort() -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var bound = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &bound) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: bound.sin_port))
+    }
+}

@@ -1,0 +1,181 @@
+@testable import BackroomConsole
+import BackroomCore
+import BackroomTelemetry
+import Foundation
+@testable import TerminalKit
+import Testing
+
+/// The live panes, fed synthetic events.
+@Suite("Live panes")
+struct LivePaneTests {
+    static let start = Timestamp(millisecondsSince1970: 1_767_225_600_000)
+
+    static func record(_ id: UInt64, path: String = "/api/v1/products/MUG-0001", status: Int = 200, micros: UInt64 = 1200, user: String? = nil) -> RequestRecord {
+        RequestRecord(
+            id: id, at: start.adding(milliseconds: Int64(id) * 10), method: "GET", route: "/api/v1/products/{sku}", path: path,
+            status: status, latencyMicroseconds: micros, bytes: 612, user: user, requestID: String(format: "req%09d", id),
+            errorCode: status >= 400 ? "not_found" : nil, errorDetail: status >= 400 ? "No product with SKU NOPE." : nil
+        )
+    }
+
+    func console() async throws -> ConsoleFixture {
+        let console = try await ConsoleFixture(serverLabel: "api 127.0.0.1:8080")
+        await console.driver.send(.live(.connection(.local)))
+        await console.press("4")
+        return console
+    }
+
+    @Test("requests follow the newest; space pauses, counts what arrives, and resumes")
+    func pauseAndResume() async throws {
+        let console = try await console()
+        await console.driver.send(.live(.requests((1...30).map { Self.record($0) })))
+        #expect(console.line(2).hasPrefix("┌ Requests · following ─"))
+        #expect(console.line(3).hasPrefix("│ Time         Method Path"))
+        #expect(console.line(containing: "req000000030") != nil)
+        #expect(console.line(containing: "req000000001") == nil, "only the newest rows fit")
+        await console.press("space")
+        let frozen = console.text
+        await console.driver.send(.live(.requests((31...33).map { Self.record($0, path: "/api/v1/carts") })))
+        #expect(console.line(2).hasPrefix("┌ Requests · paused · 3 new ─"))
+        #expect(!console.text.contains("req000000033"), "the list does not move while paused")
+        #expect(console.text.split(separator: "\n").dropFirst(3).prefix(20).joined() == frozen.split(separator: "\n").dropFirst(3).prefix(20).joined())
+        await console.press("k", "k", "enter")
+        #expect(console.line(2).contains("GET /api/v1/products/MUG-0001"))
+        #expect(console.text.contains("Request id  req000000028"))
+        await console.press("esc", "space")
+        #expect(console.line(2).hasPrefix("┌ Requests · following ─"))
+        #expect(console.line(containing: "req000000033") != nil)
+    }
+
+    @Test("filters: errors only, status class, slower than N ms, text")
+    func filters() async throws {
+        let console = try await console()
+        await console.driver.send(.live(.requests([
+            Self.record(1), Self.record(2, path: "/api/v1/products/NOPE", status: 404), Self.record(3, status: 500, micros: 250_000),
+            Self.record(4, micros: 150_000, user: "li.wei"),
+        ])))
+        await console.press("e")
+        #expect(console.line(2).contains("filter errors"))
+        #expect(console.line(containing: "! 404") != nil && console.line(containing: "✗ 500") != nil)
+        #expect(console.line(containing: "✓ 200") == nil)
+        #expect(MemoryScreen.style(of: "✗ 500", in: console.screen())?.foreground == Theme.builtInDefault["status.error"].foreground)
+        await console.press("e", "s")
+        #expect(console.line(2).contains("filter 2xx"))
+        #expect(console.line(containing: "req000000001") != nil && console.line(containing: "req000000002") == nil)
+        await console.press("s", "s", "s", ">")
+        await console.type("100")
+        await console.press("enter")
+        #expect(console.line(2).contains("filter > 100 ms"))
+        #expect(console.line(containing: "req000000003") != nil && console.line(containing: "req000000004") != nil)
+        #expect(console.line(containing: "req000000001") == nil)
+        await console.press("/")
+        await console.type("li.wei")
+        await console.press("enter")
+        #expect(console.line(containing: "req000000004") != nil && console.line(containing: "req000000003") == nil)
+    }
+
+    @Test("the slower-than form refuses what is not a number")
+    func slowerThanValidation() async throws {
+        let console = try await console()
+        await console.press(">")
+        await console.type("fast")
+        await console.press("enter")
+        #expect(console.text.contains("✗ must be a whole number"))
+        #expect(console.model.live.slowerThanMilliseconds == nil)
+    }
+
+    @Test("a full buffer and upstream sampling are counted and shown")
+    func sampling() async throws {
+        let console = try await console()
+        await console.driver.send(.live(.requests((1...10_250).map { Self.record(UInt64($0)) })))
+        #expect(console.model.live.records.count == 10_000)
+        var snapshot = MetricsSnapshot.empty(at: Self.start, windowSeconds: 900)
+        snapshot.droppedEvents = 100
+        await console.driver.send(.live(.snapshot(snapshot)))
+        #expect(console.line(2).contains("350 sampled out"))
+        #expect(console.line(27).contains("buffer 10,000/10,000"))
+    }
+
+    static func snapshot() -> MetricsSnapshot {
+        var snapshot = MetricsSnapshot.empty(at: start.adding(seconds: 300), windowSeconds: 900)
+        snapshot.requestsPerSecond = 212
+        snapshot.errorRate = 0.004
+        snapshot.p99Microseconds = 14_000
+        snapshot.inFlight = 3
+        var points: [MetricsSnapshot.Point] = []
+        for second in 0..<300 {
+            let requests: Int = 100 + (second % 60) * 3
+            let errors: Int = second % 50 == 0 ? 2 : 0
+            let p99 = UInt64(5000 + (second % 30) * 400)
+            points.append(MetricsSnapshot.Point(
+                second: Int64(second), requests: requests, errors: errors, p50Microseconds: 2100, p99Microseconds: p99,
+                maxMicroseconds: 41_000, orders: 7, revenueMinorUnits: 8_673, writeTransactions: 5
+            ))
+        }
+        snapshot.points = points
+        snapshot.windows = [60, 300].map {
+            MetricsSnapshot.WindowFigures(seconds: $0, requests: 63_600, errors: 254, p50Microseconds: 2100, p90Microseconds: 6800,
+                                          p99Microseconds: 14_000, maxMicroseconds: 41_000, orders: 7 * $0, revenueMinorUnits: 8_673 * Int64($0), refusedForStock: 9)
+        }
+        snapshot.routes = [
+            .init(method: "GET", route: "/api/v1/products/{sku}", count: 41_220, errors: 0, perSecond: 138, p50Microseconds: 1200, p99Microseconds: 6100),
+            .init(method: "POST", route: "/api/v1/carts/{cartId}/checkout", count: 2_104, errors: 44, perSecond: 7, p50Microseconds: 4800, p99Microseconds: 22_000),
+        ]
+        return snapshot
+    }
+
+    @Test("metrics: rates, latency, charts, routes and shop figures")
+    func metrics() async throws {
+        let console = try await console()
+        await console.press("5")
+        await console.driver.send(.live(.snapshot(Self.snapshot())))
+        await console.driver.send(.live(.storeSizes(database: 412 * 1024 * 1024, wal: 3_250_586)))
+        #expect(console.line(0).contains("api 127.0.0.1:8080 ● live · 212 req/s · p99 14 ms · 0.4% err"))
+        #expect(console.line(2).hasPrefix("┌ Metrics · last 5 min ([ ] to change) ─"))
+        let requests = try #require(console.line(containing: "Requests/s"))
+        #expect(requests.contains("212"))
+        #expect(requests.contains(where: { Sparkline.blocks.contains($0) }))
+        #expect(console.text.contains("p50 2.1 ms · p90 6.8 ms · p99 14 ms · max 41 ms"))
+        #expect(console.text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "a braille latency chart")
+        #expect(console.line(containing: "GET  /api/v1/products/{sku}")?.contains("41,220") == true)
+        #expect(console.text.contains("Orders/min 420 · Revenue/min €5,203.80 · Refused for stock 9 · Low-stock SKUs 2"))
+        #expect(console.text.contains("Store 412.0 MB · WAL 3.1 MB · Write txn/s 0.0"))
+        let chart = try #require(MemoryScreen.style(of: "█", in: console.screen()))
+        #expect(chart.foreground == Theme.builtInDefault["chart.1"].foreground)
+        await console.press("t")
+        #expect(console.line(containing: "Routes (by p99")?.isEmpty == false)
+        let checkoutRow = console.screen().text.split(separator: "\n").firstIndex { $0.contains("checkout") }!
+        let productRow = console.screen().text.split(separator: "\n").firstIndex { $0.contains("GET  /api/v1/products/{sku}") }!
+        #expect(checkoutRow < productRow)
+        await console.press("[")
+        #expect(console.line(2).hasPrefix("┌ Metrics · last 1 min"))
+    }
+
+    @Test("charts keep working in mono and without braille")
+    func monoCharts() async throws {
+        let console = try await ConsoleFixture(serverLabel: "api 127.0.0.1:8080")
+        let mono = try ThemeLoader.parse(try String(contentsOfFile: ThemeTests.themesDirectory + "/mono.yaml", encoding: .utf8), file: "mono.yaml").theme
+        await console.press(":")
+        await console.type("theme " + ThemeTests.themesDirectory + "/mono.yaml")
+        await console.press("enter")
+        #expect(console.model.theme == mono)
+        await console.press("5")
+        await console.driver.send(.live(.snapshot(Self.snapshot())))
+        let requests = try #require(console.line(containing: "Requests/s"))
+        #expect(requests.contains(where: { Sparkline.blocks.contains($0) }))
+        let style = try #require(MemoryScreen.style(of: "█", in: console.screen()))
+        #expect(style.foreground == .default && style.background == .default)
+        let lines = BrailleChart(values: [1, 2, 3, 4], useBraille: false).lines(width: 4, height: 2)
+        #expect(lines == ["", "▃▅▆█"])
+    }
+
+    @Test("a lost connection shows as disconnected, with the retry")
+    func disconnected() async throws {
+        let console = try await console()
+        await console.driver.send(.live(.connection(.disconnected(reason: "cannot connect", retryInSeconds: 4))))
+        #expect(console.line(0).contains("✗ disconnected (cannot connect; retry in 4 s)"))
+        #expect(console.text.contains("✗ Disconnected: cannot connect. Retrying in 4 s."))
+        await console.driver.send(.live(.connection(.connected)))
+        #expect(console.line(0).contains("● live"))
+    }
+}
