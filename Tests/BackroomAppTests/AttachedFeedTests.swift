@@ -23,7 +23,8 @@ struct AttachedFeedTests {
             if done(messages) { return messages }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("timed out; got \(messages.count) messages")
+        let states = messages.compactMap(Self.connection).map { "\($0)" }
+        Issue.record("timed out; got \(messages.count) messages; the last connection states: \(states.suffix(6))")
         return messages
     }
 

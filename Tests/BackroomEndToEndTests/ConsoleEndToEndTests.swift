@@ -48,11 +48,13 @@ struct ConsoleEndToEndTests {
     func terminated() throws {
         let session = try TmuxSession()
         let binary = TmuxSession.binary
-        try session.run("\(binary) migrate --db empty.sqlite >/dev/null && clear; \(binary) console --db empty.sqlite --no-server & sleep 0.2; fg")
+        try session.run("\(binary) migrate --db empty.sqlite >/dev/null && clear; \(binary) console --db empty.sqlite --no-server & sleep 0.2; fg; echo EXIT=$?")
         try session.waitFor(text: "[2 Inventory]")
         let pids = shell("pgrep -f 'consol[e] --db empty.sqlite --no-server'")
         for pid in pids.split(separator: "\n") where !pid.isEmpty { _ = shell("kill -TERM \(pid)") }
-        try session.waitFor("the shell prompt back") { !$0.contains("[2 Inventory]") }
+        // The shell prints this only once the process has exited.
+        let after = try session.waitFor("the exit status") { $0.split(separator: "\n").contains { $0.hasPrefix("EXIT=") } }
+        #expect(!after.contains("[2 Inventory]"), "the console's screen should be gone (alternate screen left)")
         #expect(try terminalModes(session) == ["icanon", "echo"])
     }
 

@@ -97,6 +97,10 @@ enum Shell {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of this process leaks into the child: the tmux server
+        // lives on as a daemon, and would keep, say, another test's listening
+        // socket open (accepting connections nobody answers) after it closed.
+        closeInheritedDescriptors(&actions)
         let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
@@ -110,5 +114,13 @@ enum Shell {
 
     static func sh(_ command: String) -> String {
         run(["sh", "-c", command]).output
+    }
+
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+), which Swift's
+    /// Glibc module does not export; looked up at run time.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
     }
 }

@@ -18,6 +18,7 @@ public final class NcursesScreen {
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         setlocale(LC_ALL, "")
+        Self.unblockJobControlSignals()
         br_save_terminal()
         br_install_crash_handlers()
         initscr()
@@ -37,6 +38,19 @@ public final class NcursesScreen {
 
     deinit {
         close()
+    }
+
+    /// The UI thread is often started from a pool thread, which blocks most
+    /// signals. With SIGTTOU blocked, a console started in the background
+    /// (`backroom console &`) would switch the terminal to raw mode behind
+    /// the shell's back, and the shell would keep that mode after `fg`.
+    /// Unblocked, the kernel stops us until we are in the foreground, as it
+    /// does any well-behaved full-screen program.
+    private static func unblockJobControlSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for signal in [SIGTTOU, SIGTTIN, SIGTSTP, SIGCONT, SIGWINCH] { sigaddset(&signals, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     /// Leaves curses mode and restores the terminal. Safe to call twice.
