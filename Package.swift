@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "BackroomBenchmarks",
             dependencies: [
-                "BackroomCore", "BackroomStore", "BackroomServices", "BackroomTelemetry",
+                "BackroomCore", "BackroomStore", "BackroomServices", "BackroomTelemetry", "BackroomConsole", "TerminalKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

@@ -27,8 +27,7 @@ public enum ConsoleHost {
         }
         let store = try SQLiteShopStore(
             path: launch.storePath,
-            // A console reads a screenful at a time: a small page cache and map keep it light.
-            configuration: StoreConfiguration(maximumReaderCount: 2, memoryMapBytes: 64 << 20, cacheKibibytes: 4000)
+            configuration: .console
         )
         defer { try? store.close() }
         if launch.demo { try await DemoStore.prepare(store) }

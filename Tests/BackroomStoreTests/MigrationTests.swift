@@ -11,7 +11,7 @@ struct MigrationTests {
     func migrateAndReopen() throws {
         let temporary = try TemporaryStore()
         let path = temporary.path
-        #expect(try temporary.store.appliedMigrations() == ["v1"])
+        #expect(try temporary.store.appliedMigrations() == Self.allMigrations)
         let schemaBefore = try temporary.store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
         }
@@ -21,7 +21,30 @@ struct MigrationTests {
             try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
         }
         #expect(schemaBefore == schemaAfter)
-        #expect(try reopened.appliedMigrations() == ["v1"])
+        #expect(try reopened.appliedMigrations() == Self.allMigrations)
+        try reopened.close()
+    }
+
+    static let allMigrations = ["v1", "v2 low-stock figures index"]
+
+    @Test("a store made by an older Backroom is brought up to date on open, its data kept")
+    func upgrade() async throws {
+        let test = try TestShop()
+        let temporary = test.temporary
+        let path = temporary.path
+        _ = try await test.product("OLD-1", name: "Old", stock: 2, reorderPoint: 5)
+        // As v1 left it: no figures index, no record of v2.
+        try await temporary.store.pool.write { db in
+            try db.execute(sql: "DROP INDEX product_low_stock_figures; DELETE FROM grdb_migrations WHERE identifier <> 'v1'")
+        }
+        try temporary.store.close()
+        let reopened = try SQLiteShopStore(path: path)
+        #expect(try reopened.appliedMigrations() == Self.allMigrations)
+        let indexed = try await reopened.pool.read { db in try db.indexes(on: "product").map(\.name) }
+        #expect(indexed.contains("product_low_stock_figures"))
+        let item = try await reopened.inventoryItem(test.sku("OLD-1"), now: test.clock.now())
+        #expect(item?.product.name == "Old" && item?.stock.onHand == 2)
+        #expect(try await reopened.countInventoryItems(matching: ProductFilter(lowStockOnly: true), now: test.clock.now()) == 1)
         try reopened.close()
     }
 

@@ -27,7 +27,8 @@ public enum ConsoleMessage: Sendable {
     case orders(ListLoaded<Order>)
     case users(ListLoaded<User>)
     case counted(PaneKind, serial: Int, Result<Int, BackroomError>)
-    case summary(InventorySummary)
+    /// The header's figures; with a serial, also the unfiltered inventory count.
+    case summary(InventorySummary, inventoryCountSerial: Int?)
     case ledger(SKU, Result<[StockMovement], BackroomError>)
     case productDetail(InventoryItem)
     case orderDetail(OrderNumber, Result<OrderDetail, BackroomError>)

@@ -88,6 +88,8 @@ public struct ConsoleModel {
     var orderFilter = OrderFilter()
     var orderSort = OrderSort(.number, .descending)
 
+    /// Orders and users are first loaded after the inventory (see `start`).
+    var remainingPanesRequested = false
     var users = ListState<User>()
     var userFilter = UserFilter()
     var userSort = UserSort(.email)

@@ -333,9 +333,8 @@ extension ConsoleProgram {
                 showError(error, &model)
             }
         }
-        for pane in outcome.panes { commands += reload(pane, &model) }
+        for pane in outcome.panes { commands += reload(pane, &model, refreshingSummary: true) }
         if outcome.panes.contains(.inventory) {
-            commands.append(loadSummary())
             if case .product(let item, _, _) = model.detail { commands += reloadProductDetail(item, &model) }
         }
         if outcome.panes.contains(.orders), case .order(let number, _) = model.detail {

