@@ -17,6 +17,7 @@ struct AttachedFeed: Sendable {
     let token: String
     let store: SQLiteShopStore?
     let inbox: MessageInbox<ConsoleMessage>
+    var updatesPerSecond = 4
 
     /// A client of its own: the stream is long-lived, and a connection
     /// abandoned mid-attempt must not hold up the next one in a shared pool.
@@ -109,7 +110,7 @@ struct AttachedFeed: Sendable {
                     break
                 }
             }
-            if !batch.isEmpty, ContinuousClock.now - lastPost > .milliseconds(200) {
+            if !batch.isEmpty, ContinuousClock.now - lastPost >= .milliseconds(1000 / updatesPerSecond) {
                 inbox.post(.live(.requests(batch)))
                 batch.removeAll(keepingCapacity: true)
                 lastPost = .now

@@ -70,9 +70,9 @@ public enum ConsoleHost {
         let runner = TerminalRunner(program: ConsoleProgram(environment: configuredEnvironment))
         switch launch.server {
         case .hosted:
-            feedTasks.append(InProcessFeed(telemetry: telemetry, store: store, inbox: runner.inbox).start())
+            feedTasks.append(InProcessFeed(telemetry: telemetry, store: store, inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond).start())
         case .attached(let url, let token):
-            feedTasks.append(AttachedFeed(url: url, token: token, store: store, inbox: runner.inbox).start())
+            feedTasks.append(AttachedFeed(url: url, token: token, store: store, inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond).start())
         case .none:
             break
         }

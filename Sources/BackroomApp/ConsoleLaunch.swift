@@ -21,8 +21,13 @@ public struct ConsoleLaunch: Sendable {
     /// Seed a demo store if empty and drive simulated shoppers.
     public var demo: Bool
     public var demoShoppers: Int
+    /// How often new requests reach the live panes (1–4 a second).
+    public var liveUpdatesPerSecond: Int
 
-    public init(storePath: String, theme: String?, operatorName: String?, readOnly: Bool, server: Server, demo: Bool = false, demoShoppers: Int = 4) {
+    public init(
+        storePath: String, theme: String?, operatorName: String?, readOnly: Bool, server: Server,
+        demo: Bool = false, demoShoppers: Int = 4, liveUpdatesPerSecond: Int = 4
+    ) {
         self.storePath = storePath
         self.theme = theme
         self.operatorName = operatorName
@@ -30,5 +35,6 @@ public struct ConsoleLaunch: Sendable {
         self.server = server
         self.demo = demo
         self.demoShoppers = demoShoppers
+        self.liveUpdatesPerSecond = min(4, max(1, liveUpdatesPerSecond))
     }
 }

@@ -6,12 +6,13 @@ import Foundation
 import TerminalKit
 
 /// Feeds the console from the server running in this process: new requests
-/// four times a second, a metrics snapshot and the store's figures once a
+/// 1–4 times a second, a metrics snapshot and the store's figures once a
 /// second.
 struct InProcessFeed: Sendable {
     let telemetry: Telemetry
     let store: SQLiteShopStore
     let inbox: MessageInbox<ConsoleMessage>
+    var updatesPerSecond = 4
 
     func start() -> Task<Void, Never> {
         Task.detached {
@@ -24,11 +25,11 @@ struct InProcessFeed: Sendable {
             var ticks = 0
             var lastCommitted = store.committedTransactions
             while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(250))
+                try? await Task.sleep(for: .milliseconds(1000 / updatesPerSecond))
                 let batch = pending.take()
                 if !batch.isEmpty { inbox.post(.live(.requests(batch))) }
                 ticks += 1
-                if ticks % 4 == 0 {
+                if ticks % updatesPerSecond == 0 {
                     let committed = store.committedTransactions
                     telemetry.recordWriteTransactions(committed - lastCommitted, at: telemetry.now)
                     lastCommitted = committed

@@ -136,6 +136,23 @@ struct KeyFlowTests {
         #expect(console.line(27).hasSuffix("of 6 ──┘"))
     }
 
+    @Test("changes to a pane not on screen are fetched when it is shown, not before")
+    func stalePanes() async throws {
+        let console = try await ConsoleFixture()
+        await console.press("1")
+        let ordersBefore = console.model.orders.total
+        await console.press("2")
+        let placed = try await console.test.placeOrder([("MUG-0001", 1)])
+        for _ in 0..<4 { await console.driver.tick() }
+        // On the inventory pane: its stock changed and it reloaded; the orders list waits.
+        #expect(console.model.stalePanes == [.orders])
+        #expect(console.model.orders.total == ordersBefore)
+        await console.press("1")
+        #expect(console.model.stalePanes.isEmpty)
+        #expect(console.model.orders.total == ordersBefore.map { $0 + 1 })
+        #expect(console.line(containing: placed.order.order.number.description) != nil)
+    }
+
     @Test("scrolling through a long list keeps the position and the selection right")
     func scrolling() async throws {
         let console = try await ConsoleFixture(size: Size(width: 100, height: 16))

@@ -88,14 +88,16 @@ public struct ConsoleModel {
     var orderFilter = OrderFilter()
     var orderSort = OrderSort(.number, .descending)
 
-    /// Orders and users are first loaded after the inventory (see `start`).
-    var remainingPanesRequested = false
     var users = ListState<User>()
     var userFilter = UserFilter()
     var userSort = UserSort(.email)
 
     var live = LiveState()
     var lastRevision: StoreRevision?
+    /// Lists another writer changed while they were not on screen.
+    var stalePanes: Set<PaneKind> = []
+    /// Orders and users are first loaded after the inventory (see `start`).
+    var remainingPanesRequested = false
     var ticks = 0
 
     /// Rows a list pane can show under its header.

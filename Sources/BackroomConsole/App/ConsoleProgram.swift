@@ -198,7 +198,7 @@ public struct ConsoleProgram: TerminalProgram {
     func show(_ pane: PaneKind, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
         model.pane = pane
         model.detail = nil
-        return loadRemainingPanes(&model)
+        return loadRemainingPanes(&model) + reloadIfStale(pane, &model)
     }
 
     func back(_ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
@@ -354,19 +354,29 @@ public struct ConsoleProgram: TerminalProgram {
         }
     }
 
+    /// Another writer changed the store: the pane on screen reloads at once;
+    /// the others are marked stale and reload when shown, so a console on
+    /// the metrics pane does not re-read every list once a second under load.
     func handleRevision(_ revision: StoreRevision, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
         defer { model.lastRevision = revision }
         guard let last = model.lastRevision, last != revision else { return [] }
+        if last.catalog != revision.catalog || last.stock != revision.stock { model.stalePanes.insert(.inventory) }
+        if last.orders != revision.orders { model.stalePanes.insert(.orders) }
+        if last.users != revision.users { model.stalePanes.insert(.users) }
         var commands: [Command<ConsoleMessage>] = []
-        if last.catalog != revision.catalog || last.stock != revision.stock {
-            commands += reload(.inventory, &model, refreshingSummary: true)
-            if case .product(let item, _, _) = model.detail { commands += reloadProductDetail(item, &model) }
+        // The metrics pane shows the low-stock figure.
+        if model.pane == .metrics, model.stalePanes.contains(.inventory) { commands.append(loadSummary()) }
+        return commands + reloadIfStale(model.pane, &model)
+    }
+
+    func reloadIfStale(_ pane: PaneKind, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+        guard model.stalePanes.remove(pane) != nil else { return [] }
+        var commands = reload(pane, &model, refreshingSummary: pane == .inventory)
+        switch (pane, model.detail) {
+        case (.inventory, .product(let item, _, _)): commands += reloadProductDetail(item, &model)
+        case (.orders, .order(let number, _)): commands.append(loadOrderDetail(number))
+        default: break
         }
-        if last.orders != revision.orders {
-            commands += reload(.orders, &model)
-            if case .order(let number, _) = model.detail { commands.append(loadOrderDetail(number)) }
-        }
-        if last.users != revision.users { commands += reload(.users, &model) }
         return commands
     }
 
@@ -374,13 +384,13 @@ public struct ConsoleProgram: TerminalProgram {
     func reload(_ pane: PaneKind, _ model: inout ConsoleModel, refreshingSummary: Bool = false) -> [Command<ConsoleMessage>] {
         switch pane {
         case .inventory:
-            let fetch: ListFetch = model.inventory.keys.first.map { .reload(from: $0) } ?? .first
+            let fetch = model.inventory.reloadFetch
             return loadInventory(&model, fetch) + countInventory(&model, refreshingSummary: refreshingSummary)
         case .orders:
-            let fetch: ListFetch = model.orders.keys.first.map { .reload(from: $0) } ?? .first
+            let fetch = model.orders.reloadFetch
             return loadOrders(&model, fetch) + countOrders(&model)
         case .users:
-            let fetch: ListFetch = model.users.keys.first.map { .reload(from: $0) } ?? .first
+            let fetch = model.users.reloadFetch
             return loadUsers(&model, fetch) + countUsers(&model)
         default:
             return []

@@ -7,6 +7,9 @@ public enum ListFetch: Sendable, Equatable {
     case last
     /// The same rows again (after a write or a change by someone else).
     case reload(from: KeysetKey)
+    /// The first rows again, the selection kept: at the top of a list,
+    /// rows that arrive above (the newest order) come into view.
+    case top
     /// The next page, after the last row shown.
     case pageAfter(KeysetKey)
     /// The previous page, before the first row shown.
@@ -18,7 +21,7 @@ public enum ListFetch: Sendable, Equatable {
 
     func window(limit: Int) -> ListWindow {
         switch self {
-        case .first: ListWindow(anchor: .first, limit: limit)
+        case .first, .top: ListWindow(anchor: .first, limit: limit)
         case .last: ListWindow(anchor: .last, limit: limit)
         case .reload(let key), .slideDown(let key, _): ListWindow(anchor: .from(key), limit: limit)
         case .pageAfter(let key): ListWindow(anchor: .after(key), limit: limit)
@@ -88,7 +91,7 @@ struct ListState<Item: Sendable & Identifiable> where Item.ID == Int64 {
             offset += items.count
         case .slideDown(_, let by):
             offset += by
-        case .first:
+        case .first, .top:
             offset = 0
         case .last:
             if let total { offset = max(0, total - window.items.count) }
@@ -115,6 +118,13 @@ struct ListState<Item: Sendable & Identifiable> where Item.ID == Int64 {
     mutating func select(_ index: Int) {
         cursor = max(0, min(index, items.count - 1))
         selectedID = selected?.id
+    }
+
+    /// How to fetch the rows on screen again: from the first one shown, or
+    /// from the top when the list is scrolled to the top.
+    var reloadFetch: ListFetch {
+        guard let first = keys.first else { return .first }
+        return hasMoreBefore ? .reload(from: first) : .top
     }
 
     /// `1–30 of 1,204`, or `30 rows` while the count is pending.

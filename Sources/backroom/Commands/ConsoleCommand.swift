@@ -44,11 +44,15 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Simulated shoppers in --demo.")
     var shoppers = 4
 
+    @Option(help: "Live panes update this many times a second (1–4); keys are always answered at once.")
+    var refresh = 4
+
     func validate() throws {
         if attach != nil && token == nil { throw ValidationError("--attach needs --token (an admin's bearer token).") }
         if attach != nil && (noServer || demo) { throw ValidationError("--attach watches another server; it does not combine with --no-server or --demo.") }
         if demo && noServer { throw ValidationError("--demo needs the hosted server; drop --no-server.") }
         guard (1...50).contains(shoppers) else { throw ValidationError("--shoppers must be 1–50.") }
+        guard (1...4).contains(refresh) else { throw ValidationError("--refresh must be 1–4 (updates a second).") }
         _ = try listenAddress()
     }
 
@@ -82,7 +86,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             }
             try await ConsoleHost.run(ConsoleLaunch(
                 storePath: path, theme: theme, operatorName: operatorName, readOnly: readOnly, server: server,
-                demo: demo, demoShoppers: shoppers
+                demo: demo, demoShoppers: shoppers, liveUpdatesPerSecond: refresh
             ))
         }
     }
