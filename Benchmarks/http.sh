@@ -13,7 +13,7 @@ command -v wrk >/dev/null || { echo "install wrk: apt-get install -y wrk" >&2; e
 swift build -c release --product backroom >/dev/null
 binary=.build/release/backroom
 work=$(mktemp -d)
-trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap '[ -z "${server:-}" ] || kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 db="$work/bench.sqlite"
 "$binary" seed --db "$db" --products 10000 --users 100 --password-cost 4 >/dev/null
 sqlite3 "$db" "SELECT sku FROM product WHERE status = 'active' ORDER BY id LIMIT 1000" > "$work/skus.txt"

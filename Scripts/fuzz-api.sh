@@ -10,10 +10,16 @@ binary=${BACKROOM_BINARY:-.build/debug/backroom}
 examples=${FUZZ_EXAMPLES:-30}
 seed=${FUZZ_SEED:-20261129}
 work=$(mktemp -d)
-trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+# (Never `kill 0`, which is this whole process group: CI's too.)
+trap '[ -z "${server:-}" ] || kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 if ! command -v st >/dev/null 2>&1; then
-    python3 -m pip install --quiet --disable-pip-version-check schemathesis
+    # Schemathesis comes from PyPI. A machine that cannot reach it skips the
+    # fuzz run loudly rather than failing the build over the network.
+    if ! python3 -m pip install --quiet --disable-pip-version-check schemathesis; then
+        echo "WARNING: could not install schemathesis; the API fuzz run is SKIPPED" >&2
+        exit 0
+    fi
 fi
 
 db="$work/fuzz.sqlite"
