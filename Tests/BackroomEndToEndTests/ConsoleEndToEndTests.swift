@@ -25,8 +25,11 @@ struct ConsoleEndToEndTests {
         try session.send("2", "/")
         try session.type("mug")
         try session.send("Enter")
-        let filtered = try session.waitFor(text: "filter \"mug\"")
-        #expect(filtered.split(separator: "\n").filter { $0.contains("│ ") && $0.contains("-0") }.allSatisfy { $0.contains("MUG-") })
+        // The filter shows at once; its rows arrive when the query answers.
+        try session.waitFor("only mugs listed under the filter") { screen in
+            let rows = screen.split(separator: "\n").filter { $0.contains("│") && $0.contains("-0") }
+            return screen.contains("filter \"mug\"") && !rows.isEmpty && rows.allSatisfy { $0.contains("MUG-") }
+        }
 
         try session.send("+")
         let adjusted = try session.waitFor("the flash of the adjustment") { $0.contains("(correction)") && $0.contains("✓") }

@@ -73,6 +73,7 @@ final class TmuxSession {
         throw E2EError("timed out waiting for \(what); the screen was:\n\(last)")
     }
 
+    @discardableResult
     func waitFor(text: String, seconds: Double = 15) throws -> String {
         try waitFor("\"\(text)\"", seconds: seconds) { $0.contains(text) }
     }
