@@ -25,7 +25,7 @@ struct MigrationTests {
         try reopened.close()
     }
 
-    static let allMigrations = ["v1", "v2 low-stock figures index"]
+    static let allMigrations = ["v1", "v2 low-stock figures index", "v3 product counts by status"]
 
     @Test("a store made by an older Backroom is brought up to date on open, its data kept")
     func upgrade() async throws {
@@ -33,9 +33,14 @@ struct MigrationTests {
         let temporary = test.temporary
         let path = temporary.path
         _ = try await test.product("OLD-1", name: "Old", stock: 2, reorderPoint: 5)
-        // As v1 left it: no figures index, no record of v2.
+        // As v1 left it: no figures index, no counts, no record of v2 or v3.
         try await temporary.store.pool.write { db in
-            try db.execute(sql: "DROP INDEX product_low_stock_figures; DELETE FROM grdb_migrations WHERE identifier <> 'v1'")
+            try db.execute(sql: """
+                DROP INDEX product_low_stock_figures;
+                DROP TRIGGER product_count_insert; DROP TRIGGER product_recounted; DROP TRIGGER product_uncounted;
+                DROP TABLE product_status_count;
+                DELETE FROM grdb_migrations WHERE identifier <> 'v1'
+                """)
         }
         try temporary.store.close()
         let reopened = try SQLiteShopStore(path: path)
@@ -45,6 +50,9 @@ struct MigrationTests {
         let item = try await reopened.inventoryItem(test.sku("OLD-1"), now: test.clock.now())
         #expect(item?.product.name == "Old" && item?.stock.onHand == 2)
         #expect(try await reopened.countInventoryItems(matching: ProductFilter(lowStockOnly: true), now: test.clock.now()) == 1)
+        // The counts start from the products already there.
+        #expect(try await reopened.countInventoryItems(matching: ProductFilter(), now: test.clock.now()) == 1)
+        #expect(try await reopened.checkInvariants(now: test.clock.now()).isEmpty)
         try reopened.close()
     }
 

@@ -143,6 +143,18 @@ struct StoreContractTests {
         #expect(try await skus(ProductFilter(lowStockOnly: true, status: .all)) == ["A", "C"])
         #expect(try await skus(ProductFilter(status: .archived)) == ["C"])
         #expect(try await store.inventorySummary(now: now) == InventorySummary(activeProducts: 2, archivedProducts: 1, lowStockProducts: 1))
+        // Unfiltered totals (kept as counts per status) follow archive and restore.
+        func total(_ status: ProductFilter.StatusScope) async throws -> Int {
+            try await store.countInventoryItems(matching: ProductFilter(status: status), now: now)
+        }
+        #expect(try await [total(.active), total(.archived), total(.all)] == [2, 1, 3])
+        _ = try await store.updateProduct(SKU("A"), changes: ProductChanges(status: .archived), expectedVersion: nil, context: admin)
+        _ = try await store.updateProduct(SKU("C"), changes: ProductChanges(status: .active), expectedVersion: nil, context: admin)
+        _ = try await store.updateProduct(SKU("B"), changes: ProductChanges(name: "Renamed"), expectedVersion: nil, context: admin)
+        #expect(try await [total(.active), total(.archived), total(.all)] == [2, 1, 3])
+        #expect(try await skus(ProductFilter(status: .archived)) == ["A"])
+        #expect(try await store.countInventoryItems(matching: ProductFilter(text: "  "), now: now) == 2)
+        #expect(try await store.checkInvariants(now: now).isEmpty)
         withExtendedLifetime(keep) {}
     }
 

@@ -7,6 +7,7 @@ public struct InvariantViolation: Sendable, Hashable, Codable, CustomStringConve
         case heldMatchesHolds = "held = sum of holds"
         case noNegativeCount = "no negative count"
         case availableNotNegative = "available >= 0"
+        case productCountMatches = "products per status = stored count"
     }
 
     public var subject: String

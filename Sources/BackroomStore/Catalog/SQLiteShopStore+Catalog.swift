@@ -86,8 +86,34 @@ extension SQLiteShopStore {
 
     public func countInventoryItems(matching filter: ProductFilter, now: Timestamp) async throws -> Int {
         try await snapshotRead { db in
-            try InventoryRows.query(filter: filter, sort: ProductSort(.sku), now: now).count(db)
+            if !filter.lowStockOnly, filter.text.flatMap(FullTextQuery.prefixQuery) == nil {
+                let counts = try Self.productCounts(db)
+                switch filter.status {
+                case .active: return Int(counts.active)
+                case .archived: return Int(counts.archived)
+                case .all: return Int(counts.active + counts.archived)
+                }
+            }
+            return try InventoryRows.query(filter: filter, sort: ProductSort(.sku), now: now).count(db)
         }
+    }
+
+    /// Counts products per status from scratch, after a bulk load that ran
+    /// without the counting trigger.
+    static func recountProductsByStatus(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM product_status_count;
+            INSERT INTO product_status_count (status, products) SELECT status, COUNT(*) FROM product GROUP BY status;
+            """)
+    }
+
+    /// Products per status, as the triggers of migration v3 keep them.
+    static func productCounts(_ db: Database) throws -> (active: Int64, archived: Int64) {
+        var counts: [String: Int64] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT status, products FROM product_status_count")) {
+            counts[row[0]] = row[1]
+        }
+        return (counts[ProductStatus.active.rawValue] ?? 0, counts[ProductStatus.archived.rawValue] ?? 0)
     }
 
     public func inventoryPosition(of key: KeysetKey, matching filter: ProductFilter, sort: ProductSort, now: Timestamp) async throws -> Int {
@@ -98,8 +124,7 @@ extension SQLiteShopStore {
 
     public func inventorySummary(now: Timestamp) async throws -> InventorySummary {
         try await snapshotRead { db in
-            let active = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM product WHERE status = 'active'"))!
-            let archived = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM product WHERE status = 'archived'"))!
+            let (active, archived) = try Self.productCounts(db)
             let low = try InventoryRows.query(filter: ProductFilter(lowStockOnly: true), sort: ProductSort(.sku), now: now).count(db)
             return InventorySummary(activeProducts: active, archivedProducts: archived, lowStockProducts: Int64(low))
         }

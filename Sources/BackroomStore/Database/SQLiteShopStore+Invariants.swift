@@ -45,6 +45,15 @@ extension SQLiteShopStore {
                 WHERE p.on_hand - p.allocated - ifnull(h.live, 0) < 0
                 ORDER BY p.sku
                 """, .availableNotNegative, [now.millisecondsSince1970])
+            try collect("""
+                SELECT 'products ' || status, SUM(actual), SUM(stored) FROM (
+                    SELECT status, COUNT(*) AS actual, 0 AS stored FROM product GROUP BY status
+                    UNION ALL
+                    SELECT status, 0, products FROM product_status_count
+                )
+                GROUP BY status HAVING SUM(actual) != SUM(stored)
+                ORDER BY status
+                """, .productCountMatches)
             return violations
         }
     }

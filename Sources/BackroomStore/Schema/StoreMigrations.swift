@@ -7,6 +7,7 @@ enum StoreMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createSchemaV1)
         migrator.registerMigration("v2 low-stock figures index", migrate: indexLowStockFigures)
+        migrator.registerMigration("v3 product counts by status", migrate: countProductsByStatus)
         return migrator
     }
 
@@ -230,6 +231,35 @@ enum StoreMigrations {
         try db.execute(sql: """
             CREATE INDEX product_low_stock_figures ON product (status, on_hand, held, allocated, reorder_point)
                 WHERE on_hand - held - allocated <= reorder_point;
+            """)
+    }
+
+    /// How many products each status has, kept by triggers, so the count
+    /// of a whole catalog (the console's header, an unfiltered list's total)
+    /// is one row read instead of a scan of a million index entries. A bulk
+    /// load drops `*_insert` triggers (this one cost 12 µs a row: seeding a
+    /// million products went from 30,000/s to 22,000/s) and recounts after
+    /// (`SQLiteShopStore.recountProductsByStatus`). `check` verifies the counts.
+    private static func countProductsByStatus(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE product_status_count (
+                status TEXT PRIMARY KEY,
+                products INTEGER NOT NULL CHECK (products >= 0)
+            ) WITHOUT ROWID;
+            INSERT INTO product_status_count (status, products)
+                SELECT status, COUNT(*) FROM product GROUP BY status;
+            CREATE TRIGGER product_count_insert AFTER INSERT ON product BEGIN
+                INSERT INTO product_status_count (status, products) VALUES (NEW.status, 1)
+                    ON CONFLICT (status) DO UPDATE SET products = products + 1;
+            END;
+            CREATE TRIGGER product_recounted AFTER UPDATE OF status ON product WHEN OLD.status IS NOT NEW.status BEGIN
+                UPDATE product_status_count SET products = products - 1 WHERE status = OLD.status;
+                INSERT INTO product_status_count (status, products) VALUES (NEW.status, 1)
+                    ON CONFLICT (status) DO UPDATE SET products = products + 1;
+            END;
+            CREATE TRIGGER product_uncounted AFTER DELETE ON product BEGIN
+                UPDATE product_status_count SET products = products - 1 WHERE status = OLD.status;
+            END;
             """)
     }
 }

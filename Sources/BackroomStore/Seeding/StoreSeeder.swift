@@ -59,6 +59,7 @@ public struct StoreSeeder {
                     try BulkLoad.withoutSecondaryIndexes(db, table: "product", fullTextTable: "product_fts") {
                         try insertProducts(db)
                     }
+                    try SQLiteShopStore.recountProductsByStatus(db)
                     progress(SeedProgress(phase: "products (indexes)", done: plan.products, total: plan.products))
                 } else {
                     try insertProducts(db)

@@ -1,0 +1,55 @@
+import BackroomCore
+import BackroomStore
+import BackroomTestSupport
+import GRDB
+import Testing
+
+/// `check` must find what the write paths never produce: rows changed
+/// behind the store's back.
+@Suite("Invariant check")
+struct InvariantCheckTests {
+    @Test("rows changed behind the store's back are each reported with what was expected and found")
+    func tampering() async throws {
+        let test = try TestShop()
+        _ = try await test.product("MUG-1", stock: 10)
+        _ = try await test.product("MUG-2", stock: 4)
+        let now = test.clock.now()
+        #expect(try await test.store.checkInvariants(now: now).isEmpty)
+
+        try await test.store.pool.write { db in
+            try db.execute(sql: """
+                UPDATE product SET on_hand = 12 WHERE sku = 'MUG-1';
+                UPDATE product SET held = 1 WHERE sku = 'MUG-2';
+                UPDATE product_status_count SET products = 5 WHERE status = 'active';
+                """)
+        }
+        let violations = try await test.store.checkInvariants(now: now)
+        #expect(violations == [
+            InvariantViolation(subject: "MUG-1", rule: .onHandMatchesLedger, expected: 10, found: 12),
+            InvariantViolation(subject: "MUG-2", rule: .heldMatchesHolds, expected: 0, found: 1),
+            InvariantViolation(subject: "products active", rule: .productCountMatches, expected: 2, found: 5),
+        ])
+        #expect(violations[2].description == "products active: products per status = stored count: expected 2, found 5")
+    }
+}
+
+@Suite("Seeding")
+struct SeedingTests {
+    @Test("a bulk load (indexes and counting trigger dropped, rebuilt after) leaves a consistent store", arguments: [200, 12_000])
+    func bulkLoad(products: Int) async throws {
+        let temporary = try TemporaryStore()
+        let now = Timestamp(millisecondsSince1970: 1_795_000_000_000)
+        // Twice: the second load adds to a store that already has rows.
+        for seed in [1, 2] as [UInt64] {
+            _ = try StoreSeeder(store: temporary.store).run(SeedPlan(products: products, users: 0, orders: 0, seed: seed, passwordHash: "unused", now: now))
+        }
+        let store = temporary.store
+        #expect(try await store.checkInvariants(now: now).isEmpty)
+        let active = try await store.countInventoryItems(matching: ProductFilter(), now: now)
+        let archived = try await store.countInventoryItems(matching: ProductFilter(status: .archived), now: now)
+        #expect(active + archived == 2 * products)
+        #expect(try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM product WHERE status = 'active'") } == active)
+        let indexes = try await store.pool.read { db in try db.indexes(on: "product").map(\.name) }
+        #expect(indexes.contains("product_low_stock_figures"))
+    }
+}
