@@ -83,7 +83,9 @@ struct ConsoleEndToEndTests {
             return (Double(value) ?? 0) > 0
         }
         try session.send("q")
-        try session.waitFor(text: "EXIT=0", seconds: 20)
+        // The server's background services stop on the graceful shutdown at
+        // once (it took a sleeping sweeper's 2–5 s before): well within 10 s.
+        try session.waitFor(text: "EXIT=0", seconds: 10)
         // The server and the simulated shoppers are gone with it.
         #expect(shell("curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://127.0.0.1:\(port)/healthz").trimmingCharacters(in: .whitespacesAndNewlines) == "000")
         #expect(shell("pgrep -f 'consol[e] --demo --listen 127.0.0.1:\(port)'").isEmpty)

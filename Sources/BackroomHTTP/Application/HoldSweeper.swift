@@ -15,15 +15,19 @@ public struct HoldSweeper: Service {
         self.logger = logger
     }
 
+    /// Sleeps between sweeps; a graceful shutdown cancels the sleep, so the
+    /// server stops at once instead of up to one interval later.
     public func run() async throws {
-        while !Task.isCancelledOrShuttingDown {
-            do {
-                let released = try await carts.releaseExpiredHolds()
-                if released > 0 { logger.debug("released expired holds", metadata: ["count": "\(released)"]) }
-            } catch {
-                logger.warning("hold sweep failed", metadata: ["error": "\(error)"])
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let released = try await carts.releaseExpiredHolds()
+                    if released > 0 { logger.debug("released expired holds", metadata: ["count": "\(released)"]) }
+                } catch {
+                    logger.warning("hold sweep failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
             }
-            try? await Task.sleep(for: interval)
         }
     }
 }

@@ -18,10 +18,14 @@ public struct RevisionWatcher: Service {
     }
 
     public func run() async throws {
-        var last = try? await store.revision()
-        while !Task.isCancelledOrShuttingDown {
-            try? await Task.sleep(for: interval)
-            last = await check(since: last)
+        // A graceful shutdown cancels the sleep between polls.
+        await cancelWhenGracefulShutdown {
+            var last = try? await store.revision()
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { return }
+                last = await check(since: last)
+            }
         }
     }
 
