@@ -27,8 +27,7 @@ public enum ConsoleMessage: Sendable {
     case orders(ListLoaded<Order>)
     case users(ListLoaded<User>)
     case counted(PaneKind, serial: Int, Result<Int, BackroomError>)
-    /// The header's figures; with a serial, also the unfiltered inventory count.
-    case summary(InventorySummary, inventoryCountSerial: Int?)
+    case summary(InventorySummary)
     case ledger(SKU, Result<[StockMovement], BackroomError>)
     case productDetail(InventoryItem)
     case orderDetail(OrderNumber, Result<OrderDetail, BackroomError>)

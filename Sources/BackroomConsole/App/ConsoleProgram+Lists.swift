@@ -16,15 +16,10 @@ extension ConsoleProgram {
         }]
     }
 
-    /// Counts the inventory list and, if asked, refreshes the summary in the
-    /// header. Unfiltered, the summary's count of active SKUs is the list's
-    /// count: one query instead of two scans of a million rows.
+    /// Counts the inventory list and, if asked, refreshes the header's summary.
     func countInventory(_ model: inout ConsoleModel, refreshingSummary: Bool = false) -> [Command<ConsoleMessage>] {
         let serial = model.inventory.beginCount()
         let (inventory, principal, filter) = (shop.inventory, principal, model.inventoryFilter)
-        if filter == ProductFilter() {
-            return [loadSummary(countSerial: serial)]
-        }
         let count = Command<ConsoleMessage> {
             .counted(.inventory, serial: serial, await .catching { try await inventory.count(matching: filter, by: principal) })
         }

@@ -86,11 +86,8 @@ public struct ConsoleProgram: TerminalProgram {
             default: break
             }
             return []
-        case .summary(let summary, let countSerial):
+        case .summary(let summary):
             model.summary = summary
-            if let countSerial, countSerial == model.inventory.countSerial {
-                model.inventory.total = Int(summary.activeProducts)
-            }
             return []
         case .ledger(let sku, let result):
             if case .product(let item, _, let scroll) = model.detail, item.sku == sku {
@@ -401,12 +398,12 @@ public struct ConsoleProgram: TerminalProgram {
         reload(.inventory, &model) + reload(.orders, &model) + reload(.users, &model)
     }
 
-    func loadSummary(countSerial: Int? = nil) -> Command<ConsoleMessage> {
+    func loadSummary() -> Command<ConsoleMessage> {
         let inventory = shop.inventory
         let principal = self.principal
         return Command {
             guard let summary = try? await inventory.summary(by: principal) else { return nil }
-            return .summary(summary, inventoryCountSerial: countSerial)
+            return .summary(summary)
         }
     }
 
