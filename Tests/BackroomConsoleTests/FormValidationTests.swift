@@ -68,7 +68,7 @@ struct FormValidationTests {
         await console.type("12.3.4")
         await console.press("enter")
         #expect(console.text.contains("✗ A SKU may use letters A–Z, digits, '-', '_' and '.' only."))
-        #expect(console.text.contains("✗ \"12.3.4\" is not an amount; write it like 12.90."))
+        #expect(console.text.contains("✗ \"12.3.4\" is not an amount: write it like 12.90."))
         #expect(try console.test.count("SELECT COUNT(*) FROM product") == products)
         // Fixed, it goes through.
         await console.press("shift-tab", "shift-tab", "ctrl-u")

@@ -45,7 +45,7 @@ struct AuthorizationMatrixTests {
         let server = try await TestServer()
         try await server.test.product("MUG-1", stock: 50)
         let order = try await server.test.placeOrder([("MUG-1", 1)]).order.order.number
-        let target = try await server.shop.users.register(email: "target@example.com", displayName: "Target", password: "correct horse")
+        let target = try await server.test.customer("target@example.com", name: "Target")
         let routes = server.router().routes
             .map { "\($0.method.rawValue) \($0.path.description)" }
             .filter { $0.contains(" /api/v1/admin") }

@@ -49,7 +49,7 @@ struct ErrorTableTests {
             _ = try await check("/api/v1/nothing", .get, status: .notFound, code: "not_found")
             let response = try await client.execute(uri: "/api/v1/products/MUG-1", method: .delete)
             #expect(response.status == .methodNotAllowed)
-            #expect(response.headers[.allow] == "GET")
+            #expect(response.headers[.allow] == "GET, HEAD")
             _ = try await check("/api/v1/carts", .get, status: .methodNotAllowed, code: "method_not_allowed")
             // Authentication and authorization.
             _ = try await check("/api/v1/admin/products", .get, status: .unauthorized, code: "unauthenticated")
@@ -77,9 +77,9 @@ struct ErrorTableTests {
         #expect(try await server.test.item("MUG-1").stock == StockLevel(onHand: 5, held: 0, allocated: 0))
     }
 
-    @Test("login is rate limited per account and per address with Retry-After")
+    @Test("failed logins are limited per account and client with Retry-After, naming the limit")
     func loginRateLimit() async throws {
-        let server = try await TestServer(configuration: ServerConfiguration(loginBurst: 3, loginRefillSeconds: 60))
+        let server = try await TestServer { $0.clientLimits.loginFailuresPerAccountAndClient = 3 }
         try await server.run { client in
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<5 {
@@ -91,6 +91,7 @@ struct ErrorTableTests {
                 if response.status == .tooManyRequests {
                     #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 >= 1)
                     #expect(try response.json()["code"] as? String == "rate_limited")
+                    #expect(try response.json()["limit"] as? String == "login_failures_per_account_and_client")
                 }
             }
             #expect(statuses == [.unauthorized, .unauthorized, .unauthorized, .tooManyRequests, .tooManyRequests])

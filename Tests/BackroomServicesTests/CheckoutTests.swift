@@ -69,8 +69,8 @@ struct CheckoutTests {
         try await test.product("MUG-1", stock: 5)
         await #expect { try await test.shop.carts.cart(CartID.random(), by: nil) } throws: { ($0 as? BackroomError)?.code == .notFound }
         #expect(throws: BackroomError.self) { try CartID("c_short") }
-        let ana = try await test.shop.users.register(email: "ana@example.com", displayName: "Ana", password: "correct horse")
-        let li = try await test.shop.users.register(email: "li@example.com", displayName: "Li", password: "correct horse")
+        let ana = try await test.customer("ana@example.com", name: "Ana")
+        let li = try await test.customer("li@example.com", name: "Li")
         let cart = try await test.shop.carts.createCart(for: ana.principal)
         #expect(cart.customerID == ana.id)
         await #expect {
@@ -122,7 +122,7 @@ struct CheckoutTests {
         #expect(try test.count("SELECT COUNT(*) FROM shop_order") == 1)
     }
 
-    @Test("idempotency: the same key twice gives one order; the same key for another cart is a conflict")
+    @Test("idempotency: the same key twice gives one order; keys are scoped to their cart; a replay with other details is refused")
     func idempotency() async throws {
         let test = try TestShop()
         try await test.product("MUG-1", stock: 10)
@@ -133,18 +133,31 @@ struct CheckoutTests {
         let second = try await test.shop.carts.checkout(cart.id, email: email, shippingAddress: TestShop.address, idempotencyKey: "key-1", by: nil)
         #expect(!first.isReplay && second.isReplay)
         #expect(first.order.order.number == second.order.order.number)
-        let other = try await test.shop.carts.createCart(for: nil)
-        _ = try await test.shop.carts.setQuantity(1, of: test.sku("MUG-1"), in: other.id, by: nil)
+        // The same key with another email or address is not this request: 422, nothing written.
+        var moved = TestShop.address
+        moved.city = "Porto"
         await #expect {
-            try await test.shop.carts.checkout(other.id, email: email, shippingAddress: TestShop.address, idempotencyKey: "key-1", by: nil)
+            try await test.shop.carts.checkout(cart.id, email: email, shippingAddress: moved, idempotencyKey: "key-1", by: nil)
         } throws: { error in
-            (error as? BackroomError)?.code == .conflict && (error as? BackroomError)?.field == "Idempotency-Key"
+            (error as? BackroomError)?.code == .validationFailed && (error as? BackroomError)?.field == "Idempotency-Key"
         }
         await #expect {
-            try await test.shop.carts.checkout(other.id, email: email, shippingAddress: TestShop.address, idempotencyKey: "bad key with spaces", by: nil)
+            try await test.shop.carts.checkout(cart.id, email: try Email("b@example.com"), shippingAddress: TestShop.address, idempotencyKey: "key-1", by: nil)
         } throws: { ($0 as? BackroomError)?.field == "Idempotency-Key" }
-        #expect(try test.count("SELECT COUNT(*) FROM shop_order") == 1)
-        #expect(try await test.item("MUG-1").stock == StockLevel(onHand: 10, held: 1, allocated: 2))
+        // Another key on the checked-out cart meets the order already placed.
+        await #expect {
+            try await test.shop.carts.checkout(cart.id, email: email, shippingAddress: TestShop.address, idempotencyKey: "key-2", by: nil)
+        } throws: { ($0 as? BackroomError)?.code == .conflict }
+        await #expect {
+            try await test.shop.carts.checkout(cart.id, email: email, shippingAddress: TestShop.address, idempotencyKey: "bad key with spaces", by: nil)
+        } throws: { ($0 as? BackroomError)?.field == "Idempotency-Key" }
+        // Keys belong to their cart: another cart may use the same one.
+        let other = try await test.shop.carts.createCart(for: nil)
+        _ = try await test.shop.carts.setQuantity(1, of: test.sku("MUG-1"), in: other.id, by: nil)
+        let third = try await test.shop.carts.checkout(other.id, email: email, shippingAddress: TestShop.address, idempotencyKey: "key-1", by: nil)
+        #expect(!third.isReplay && third.order.order.number != first.order.order.number)
+        #expect(try test.count("SELECT COUNT(*) FROM shop_order") == 2)
+        #expect(try await test.item("MUG-1").stock == StockLevel(onHand: 10, held: 0, allocated: 3))
     }
 
     @Test("expired holds free the stock at once, before the sweeper runs, and the sweeper deletes them")

@@ -25,7 +25,10 @@ struct OrderLifecycleTests {
         let paid = try await test.shop.orders.pay(number, by: nil, cartToken: cartToken)
         #expect(paid.order.status == .paid)
         #expect(paid.order.paymentReference?.hasPrefix("sim_") == true)
-        #expect(paid.timeline.map(\.event) == ["placed", "pay"])
+        // The timeline shows each attempt: the declined one, then the one that paid.
+        #expect(paid.timeline.map(\.event) == ["placed", "payment_started", "payment_declined", "payment_started", "pay"])
+        #expect(try await test.store.paymentAttempts(of: number).map(\.state) == [.declined, .succeeded])
+        #expect(test.payments.charges.count == 1)
         await #expect {
             try await test.shop.orders.pay(number, by: nil, cartToken: cartToken)
         } throws: { ($0 as? BackroomError)?.code == .invalidTransition }
@@ -110,7 +113,7 @@ struct OrderLifecycleTests {
     func queries() async throws {
         let test = try TestShop()
         try await test.product("MUG-1", price: 1000, stock: 100)
-        let ana = try await test.shop.users.register(email: "ana@example.com", displayName: "Ana", password: "correct horse")
+        let ana = try await test.customer("ana@example.com", name: "Ana")
         var numbers: [OrderNumber] = []
         for index in 1...12 {
             let cart = try await test.shop.carts.createCart(for: index % 3 == 0 ? ana.principal : nil)

@@ -25,7 +25,9 @@ struct MigrationTests {
         try reopened.close()
     }
 
-    static let allMigrations = ["v1", "v2 low-stock figures index", "v3 product counts by status"]
+    static let allMigrations = [
+        "v1", "v2 low-stock figures index", "v3 product counts by status", "v4 payment attempts, hold lifetime, scoped checkout keys",
+    ]
 
     @Test("a store made by an older Backroom is brought up to date on open, its data kept")
     func upgrade() async throws {
@@ -33,12 +35,15 @@ struct MigrationTests {
         let temporary = test.temporary
         let path = temporary.path
         _ = try await test.product("OLD-1", name: "Old", stock: 2, reorderPoint: 5)
-        // As v1 left it: no figures index, no counts, no record of v2 or v3.
+        // As v1 left it: no figures index, no counts, no payment attempts, no record of v2–v4.
         try await temporary.store.pool.write { db in
             try db.execute(sql: """
                 DROP INDEX product_low_stock_figures;
                 DROP TRIGGER product_count_insert; DROP TRIGGER product_recounted; DROP TRIGGER product_uncounted;
                 DROP TABLE product_status_count;
+                DROP TABLE payment_attempt;
+                ALTER TABLE cart DROP COLUMN first_hold_at;
+                ALTER TABLE shop_order DROP COLUMN checkout_key;
                 DELETE FROM grdb_migrations WHERE identifier <> 'v1'
                 """)
         }

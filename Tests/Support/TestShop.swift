@@ -36,13 +36,17 @@ public final class TestShop: @unchecked Sendable {
     public static let operatorPrincipal = Principal(userID: nil, name: "ana@backroom.local", role: .operator)
     public static let viewer = Principal(userID: nil, name: "vic@backroom.local", role: .viewer)
 
-    public init(holdSeconds: Int64 = 900) throws {
+    /// - Parameter configure: changes to the test configuration (cheap
+    ///   bcrypt, the given hold time, default limits).
+    public init(holdSeconds: Int64 = 900, configure: (inout ShopConfiguration) -> Void = { _ in }) throws {
         temporary = try TemporaryStore()
         clock = ManualTimeSource()
         payments = SimulatedPaymentProvider()
+        var configuration = ShopConfiguration(holdPolicy: HoldPolicy(durationSeconds: holdSeconds), passwordCost: 4)
+        configure(&configuration)
         shop = Shop(
             store: temporary.store, currency: temporary.store.currency, clock: clock,
-            configuration: ShopConfiguration(holdPolicy: HoldPolicy(durationSeconds: holdSeconds), passwordCost: 4),
+            configuration: configuration,
             payments: payments
         )
     }
@@ -56,6 +60,16 @@ public final class TestShop: @unchecked Sendable {
             ProductDraft(sku: sku, name: name ?? "Product \(sku)", price: euros(price), reorderPoint: reorderPoint, initialStock: stock),
             by: Self.admin
         )
+    }
+
+    /// A customer signed up through `register`, read back as the account.
+    @discardableResult
+    public func customer(_ email: String, name: String = "Customer", password: String = "correct horse") async throws -> User {
+        let registration = try await shop.users.register(email: email, displayName: name, password: password)
+        guard let credentials = try await store.credentials(for: registration.email) else {
+            throw BackroomError.notFound("registration of \(email) made no account")
+        }
+        return credentials.user
     }
 
     public func item(_ sku: String) async throws -> InventoryItem {

@@ -68,3 +68,14 @@ public struct CheckoutResult: Sendable, Hashable {
         self.isReplay = isReplay
     }
 }
+
+/// The checkout rules every store applies.
+public enum CheckoutRules {
+    /// Whether a repeated checkout (same cart, same idempotency key) asks
+    /// for what the order already is: the same email and address. A key
+    /// replayed with other details is refused, not silently answered with
+    /// an order the client did not ask for.
+    public static func isSameRequest(_ details: CheckoutDetails, as order: Order) -> Bool {
+        details.email == order.email && details.shippingAddress == order.shippingAddress
+    }
+}

@@ -13,6 +13,10 @@ public struct SKU: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         guard text.utf8.allSatisfy(SKU.isAllowed) else {
             throw .validation("sku", "A SKU may use letters A–Z, digits, '-', '_' and '.' only.")
         }
+        guard text != ".", text != ".." else {
+            // Path segments a proxy or a client would resolve as directories.
+            throw .validation("sku", "A SKU cannot be \"\(text)\".")
+        }
         rawValue = text
     }
 

@@ -19,6 +19,9 @@ public struct BackroomError: Error, Sendable, Hashable, CustomStringConvertible 
         case transition(status: OrderStatus, action: OrderAction)
         /// Seconds until a rate-limited caller may try again.
         case retryAfter(seconds: Int)
+        /// The abuse limit that refused the request, and when to try again
+        /// if waiting helps.
+        case limit(AbuseLimit, retryAfterSeconds: Int?)
     }
 
     public init(_ code: ErrorCode, _ message: String, field: String? = nil, detail: Detail? = nil) {
@@ -51,6 +54,21 @@ public struct BackroomError: Error, Sendable, Hashable, CustomStringConvertible 
 
     public static func unauthenticated(_ message: String = "Sign in first.") -> BackroomError {
         BackroomError(.unauthenticated, message)
+    }
+
+    /// The server cannot take this now (a full queue, a provider that does
+    /// not answer); nothing was lost, and the request may be repeated.
+    public static func unavailable(_ message: String, retryAfterSeconds: Int) -> BackroomError {
+        BackroomError(.unavailable, message, detail: .retryAfter(seconds: retryAfterSeconds))
+    }
+
+    /// Seconds to wait before trying again, if the error says.
+    public var retryAfterSeconds: Int? {
+        switch detail {
+        case .retryAfter(let seconds): seconds
+        case .limit(_, let seconds): seconds
+        default: nil
+        }
     }
 
     public static func insufficientStock(_ shortages: [StockShortage]) -> BackroomError {

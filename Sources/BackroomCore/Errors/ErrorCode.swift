@@ -10,6 +10,8 @@ public enum ErrorCode: String, Sendable, Hashable, Codable, CaseIterable {
     case unauthenticated = "unauthenticated"
     case paymentDeclined = "payment_declined"
     case rateLimited = "rate_limited"
+    case limitExceeded = "limit_exceeded"
+    case paymentInProgress = "payment_in_progress"
     case malformedRequest = "malformed_request"
     case unsupportedMediaType = "unsupported_media_type"
     case payloadTooLarge = "payload_too_large"

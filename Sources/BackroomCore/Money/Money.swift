@@ -82,45 +82,6 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
         }
         return result
     }
-
-    /// Parses what a person types: `12.9`, `12.90`, `1,204.50`, `€12.90`.
-    /// More decimals than the currency has, letters, or an empty text are
-    /// refused with a `validation_failed` naming `field`.
-    public static func parse(_ text: String, currency: Currency, field: String = "price") throws(BackroomError) -> Money {
-        var body = text.trimmingCharacters(in: .whitespaces)
-        body = body.replacingOccurrences(of: currency.symbol.trimmingCharacters(in: .whitespaces), with: "")
-        body = body.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)
-        var negative = false
-        if body.hasPrefix("-") {
-            negative = true
-            body.removeFirst()
-        }
-        guard !body.isEmpty else { throw .validation(field, "Enter an amount, like 12.90.") }
-        let pieces = body.split(separator: ".", omittingEmptySubsequences: false)
-        guard pieces.count <= 2,
-              let majorText = pieces.first,
-              !majorText.isEmpty || pieces.count == 2,
-              majorText.allSatisfy(\.isASCIIDigit),
-              pieces.count == 1 || pieces[1].allSatisfy(\.isASCIIDigit)
-        else {
-            throw .validation(field, "\"\(text)\" is not an amount; write it like 12.90.")
-        }
-        let minorText = pieces.count == 2 ? String(pieces[1]) : ""
-        guard minorText.count <= currency.minorUnitDigits else {
-            throw .validation(field, "\(currency.code) has \(currency.minorUnitDigits) decimal places at most.")
-        }
-        let paddedMinor = minorText + String(repeating: "0", count: currency.minorUnitDigits - minorText.count)
-        guard majorText.count <= 15,
-              let major = Int64(majorText.isEmpty ? "0" : String(majorText)),
-              let minor = Int64(paddedMinor.isEmpty ? "0" : paddedMinor)
-        else {
-            throw tooLarge
-        }
-        let (scaled, overflow) = major.multipliedReportingOverflow(by: currency.minorUnitsPerMajor)
-        guard !overflow else { throw tooLarge }
-        let units = scaled + minor
-        return Money(minorUnits: negative ? -units : units, currency: currency)
-    }
 }
 
 extension Character {

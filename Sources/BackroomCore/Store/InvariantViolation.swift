@@ -8,6 +8,7 @@ public struct InvariantViolation: Sendable, Hashable, Codable, CustomStringConve
         case noNegativeCount = "no negative count"
         case availableNotNegative = "available >= 0"
         case productCountMatches = "products per status = stored count"
+        case chargedOrderIsPaid = "an order charged by the provider is paid"
     }
 
     public var subject: String

@@ -48,10 +48,11 @@ public protocol ShopStore: Sendable {
 
     func cart(_ id: CartID, now: Timestamp) async throws -> Cart?
 
-    /// Sets a line's quantity (0 removes it) and holds the units until
-    /// `holdUntil`, if `access` may use the cart. `insufficient_stock` (cart unchanged) if the additional
-    /// units are not available.
-    func setCartLine(_ id: CartID, sku: SKU, quantity: Int64, holdUntil: Timestamp, now: Timestamp, access: CartAccess) async throws -> Cart
+    /// Sets a line's quantity (0 removes it) and holds the units as
+    /// `CartLinePlan.decide` says, if `access` may use the cart.
+    /// `insufficient_stock` or `limit_exceeded` (cart unchanged) when the
+    /// rules refuse.
+    func setCartLine(_ id: CartID, sku: SKU, quantity: Int64, now: Timestamp, policy: HoldPolicy, limits: CartLimits, access: CartAccess) async throws -> Cart
 
     /// Deletes holds that expired at or before `now`; returns how many.
     func releaseExpiredHolds(now: Timestamp, limit: Int) async throws -> Int
@@ -59,8 +60,10 @@ public protocol ShopStore: Sendable {
     /// Turns the cart's holds into an allocation and places the order, in
     /// one immediate transaction. Lines whose holds expired are re-acquired
     /// if stock allows; otherwise `insufficient_stock` naming them, and
-    /// nothing is written. With an idempotency key, a repeat returns the
-    /// first order; the key reused for another cart is a `conflict`.
+    /// nothing is written. With an idempotency key, a repeat on the same
+    /// cart with the same details returns the first order; with other
+    /// details it is a `validation_failed` on `Idempotency-Key`. Keys are
+    /// scoped to their cart.
     func checkout(_ id: CartID, details: CheckoutDetails, access: CartAccess, context: WriteContext) async throws -> CheckoutResult
 
     // MARK: Orders
@@ -76,6 +79,30 @@ public protocol ShopStore: Sendable {
     /// Applies a state-machine action with its stock effect, timeline entry
     /// and (for staff) audit line. `invalid_transition` if illegal now.
     func transitionOrder(_ number: OrderNumber, _ request: OrderTransitionRequest, context: WriteContext) async throws -> OrderDetail
+
+    // MARK: Payments
+
+    /// Claims the order's payment before the provider is called: a new
+    /// attempt with `newKey`, or the order's pending attempt (with its own
+    /// key) if its caller's lease ran out. `payment_in_progress` while
+    /// another caller holds a live lease; `invalid_transition` if the order
+    /// cannot be paid. When it returns, the claim is committed.
+    func beginPayment(_ number: OrderNumber, newKey: String, leaseUntil: Timestamp, context: WriteContext) async throws -> PaymentClaim
+
+    /// Records how an attempt ended; a success pays the order (state,
+    /// reference, timeline) in the same transaction. Settling an attempt
+    /// that is no longer pending is a `conflict`.
+    func settlePayment(attemptID: Int64, outcome: PaymentOutcome, context: WriteContext) async throws -> OrderDetail
+
+    /// Moves a pending attempt's lease (the provider is still processing it).
+    func extendPaymentLease(attemptID: Int64, until: Timestamp) async throws
+
+    /// Every attempt of an order, oldest first.
+    func paymentAttempts(of number: OrderNumber) async throws -> [PaymentAttempt]
+
+    /// Pending attempts whose lease ended before `now`: their caller went
+    /// away (a crash, a timeout) and recovery must find out what happened.
+    func stalePaymentAttempts(now: Timestamp, limit: Int) async throws -> [PaymentAttempt]
 
     // MARK: Users and tokens
 

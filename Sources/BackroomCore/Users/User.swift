@@ -78,19 +78,33 @@ public struct UserChanges: Sendable, Hashable {
 
 public enum UserRules {
     public static let minimumPasswordLength = 8
-    public static let maximumPasswordLength = 72
+    /// bcrypt reads at most 72 bytes; longer passwords are refused rather than silently cut.
+    public static let maximumPasswordBytes = 72
 
     public static func displayName(_ text: String) throws(BackroomError) -> String {
         try TextRules.requiredLine(text, field: "displayName", label: "name", maximum: 100)
     }
 
-    /// bcrypt reads at most 72 bytes; longer passwords are refused rather than silently cut.
-    public static func password(_ text: String) throws(BackroomError) -> String {
+    /// A password someone may choose: 8 characters or more, at most 72
+    /// bytes of UTF-8 (what bcrypt reads), no control characters (a NUL
+    /// would end the text early in C code), not one of the commonest
+    /// passwords and not the account's own email.
+    public static func password(_ text: String, email: Email? = nil) throws(BackroomError) -> String {
         guard text.count >= minimumPasswordLength else {
             throw .validation("password", "A password has at least \(minimumPasswordLength) characters.")
         }
-        guard text.utf8.count <= maximumPasswordLength else {
-            throw .validation("password", "A password has at most \(maximumPasswordLength) bytes.")
+        guard text.utf8.count <= maximumPasswordBytes else {
+            throw .validation("password", "A password has at most \(maximumPasswordBytes) bytes of UTF-8 (this one has \(text.utf8.count)).")
+        }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .validation("password", "A password cannot contain control characters.")
+        }
+        let folded = text.lowercased()
+        guard !CommonPasswords.all.contains(folded) else {
+            throw .validation("password", "This password is one of the most common ones; choose another.")
+        }
+        if let email, folded == email.rawValue || folded == email.localPart {
+            throw .validation("password", "A password cannot be the email address.")
         }
         return text
     }

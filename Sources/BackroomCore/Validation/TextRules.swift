@@ -8,50 +8,90 @@ extension String {
     }
 
     var containsControlCharacters: Bool {
-        unicodeScalars.contains { $0.properties.generalCategory == .control }
+        unicodeScalars.contains {
+            let category = $0.properties.generalCategory
+            return category == .control || category == .lineSeparator || category == .paragraphSeparator
+        }
     }
 }
 
 /// Validation of free text a person typed: names, descriptions, notes.
+///
+/// Lengths count Unicode scalars, as the store's `CHECK (length(…))`
+/// constraints do: `e` + U+0301 is one character on screen but two in the
+/// store, and a limit checked in a different unit lets a value pass here
+/// that the store then refuses.
 public enum TextRules {
-    /// A required single-line text: trimmed, 1...maximum characters, no control characters.
+    /// A required single-line text: trimmed, 1...maximum scalars, no control,
+    /// bidirectional-override or only-invisible characters.
     public static func requiredLine(_ text: String, field: String, label: String, maximum: Int) throws(BackroomError) -> String {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw .validation(field, "Enter a \(label).") }
-        guard trimmed.count <= maximum else {
-            throw .validation(field, "A \(label) has at most \(maximum) characters (this one has \(trimmed.count)).")
-        }
-        guard !trimmed.containsControlCharacters else {
-            throw .validation(field, "A \(label) cannot contain control characters or line breaks.")
-        }
+        try checkLine(trimmed, field: field, label: label, maximum: maximum)
         return trimmed
     }
 
-    /// An optional single-line text: trimmed, at most `maximum` characters, no control characters.
+    /// An optional single-line text: trimmed, at most `maximum` scalars, the
+    /// same characters refused as in `requiredLine`; empty is `nil`.
     public static func optionalLine(_ text: String?, field: String, label: String, maximum: Int) throws(BackroomError) -> String? {
         guard let text else { return nil }
         let trimmed = text.trimmingWhitespace()
         if trimmed.isEmpty { return nil }
-        guard trimmed.count <= maximum else {
-            throw .validation(field, "A \(label) has at most \(maximum) characters (this one has \(trimmed.count)).")
-        }
-        guard !trimmed.containsControlCharacters else {
-            throw .validation(field, "A \(label) cannot contain control characters or line breaks.")
-        }
+        try checkLine(trimmed, field: field, label: label, maximum: maximum)
         return trimmed
     }
 
-    /// Multi-line text: newlines and tabs allowed, other control characters not.
+    /// Multi-line text: newlines and tabs allowed, other control characters
+    /// and bidirectional overrides not.
     public static func paragraph(_ text: String, field: String, label: String, maximum: Int) throws(BackroomError) -> String {
         let trimmed = text.trimmingWhitespace()
-        guard trimmed.count <= maximum else {
-            throw .validation(field, "A \(label) has at most \(maximum) characters (this one has \(trimmed.count)).")
-        }
+        try checkLength(trimmed, field: field, label: label, maximum: maximum)
         let allowed: Set<Unicode.Scalar> = ["\n", "\t", "\r"]
         guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) else {
             throw .validation(field, "A \(label) cannot contain control characters.")
         }
+        guard !trimmed.containsBidirectionalControls else {
+            throw .validation(field, "A \(label) cannot contain bidirectional override characters.")
+        }
         return trimmed
+    }
+
+    private static func checkLine(_ trimmed: String, field: String, label: String, maximum: Int) throws(BackroomError) {
+        try checkLength(trimmed, field: field, label: label, maximum: maximum)
+        guard !trimmed.containsControlCharacters else {
+            throw .validation(field, "A \(label) cannot contain control characters or line breaks.")
+        }
+        guard !trimmed.containsBidirectionalControls else {
+            throw .validation(field, "A \(label) cannot contain bidirectional override characters.")
+        }
+        guard !trimmed.isInvisible else {
+            throw .validation(field, "A \(label) needs visible characters, not only invisible ones.")
+        }
+    }
+
+    private static func checkLength(_ trimmed: String, field: String, label: String, maximum: Int) throws(BackroomError) {
+        let length = trimmed.unicodeScalars.count
+        guard length <= maximum else {
+            throw .validation(field, "A \(label) has at most \(maximum) characters (this one has \(length) Unicode code points).")
+        }
+    }
+}
+
+extension String {
+    /// Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069):
+    /// they reorder what follows them, so a name could display as something
+    /// it is not (the "Trojan Source" trick).
+    var containsBidirectionalControls: Bool {
+        unicodeScalars.contains { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }
+    }
+
+    /// Only whitespace, format characters and code points that draw nothing
+    /// (zero-width space, joiners, fillers): a name nobody can see.
+    var isInvisible: Bool {
+        unicodeScalars.allSatisfy { scalar in
+            scalar.properties.isWhitespace || scalar.properties.isDefaultIgnorableCodePoint
+                || scalar.properties.generalCategory == .format || scalar.value == 0x2800
+        }
     }
 }
 

@@ -3,7 +3,9 @@ import BackroomServices
 import BackroomTelemetry
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Synchronization
 
@@ -30,29 +32,28 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
     let mapper = ProblemMapper(routes: routeTable)
     let clock = parts.shop.clock
     let recorder = configuration.telemetryEnabled ? RequestRecorder(telemetry: parts.telemetry, metrics: parts.metrics, clock: clock) : nil
-    router.add(middleware: ErrorMiddleware(mapper: mapper, recorder: recorder))
-    router.add(middleware: RateLimitMiddleware(
-        limiter: RateLimiter(capacity: configuration.requestBurstPerClient, perSecond: configuration.requestsPerSecondPerClient, clock: clock),
-        exemptLoopback: configuration.exemptLoopbackFromRateLimit
+    router.add(middleware: ErrorMiddleware(mapper: mapper, recorder: recorder, metrics: parts.metrics))
+    router.add(middleware: ClientMiddleware(
+        resolver: ClientResolver(trustedProxies: configuration.trustedProxies, exemptLoopback: configuration.exemptLoopback),
+        limiter: RateLimiter(
+            limit: .requestsPerClientPerSecond, capacity: configuration.requestBurstPerClient,
+            perSecond: configuration.requestsPerSecondPerClient, clock: clock
+        )
     ))
     // Operations routes ignore credentials: a probe with a stale token is still a probe.
-    OperationsController(shop: parts.shop, metrics: parts.metrics).addRoutes(to: router)
+    OperationsController(shop: parts.shop, metrics: parts.metrics, allowlist: configuration.operationsAllowlist).addRoutes(to: router)
     router.add(middleware: AuthenticationMiddleware(auth: parts.shop.auth))
 
     let body = RequestBodyReader(limit: configuration.bodyLimit)
-    let loginRate = 1 / max(0.001, configuration.loginRefillSeconds)
     CatalogController(shop: parts.shop, cache: parts.cache).addRoutes(to: router)
-    AuthController(
-        shop: parts.shop, body: body,
-        loginsPerAddress: RateLimiter(capacity: configuration.loginBurst * 2, perSecond: loginRate * 2, clock: clock),
-        loginsPerAccount: RateLimiter(capacity: configuration.loginBurst, perSecond: loginRate, clock: clock)
-    ).addRoutes(to: router)
+    AuthController(shop: parts.shop, body: body).addRoutes(to: router)
     CartsController(shop: parts.shop, body: body, telemetry: parts.telemetry, metrics: parts.metrics).addRoutes(to: router)
     OrdersController(shop: parts.shop).addRoutes(to: router)
     AdminProductsController(shop: parts.shop, body: body, metrics: parts.metrics).addRoutes(to: router)
     AdminOrdersController(shop: parts.shop, body: body).addRoutes(to: router)
     AdminUsersController(shop: parts.shop, body: body).addRoutes(to: router)
-    LiveController(telemetry: parts.telemetry).addRoutes(to: router)
+    let broadcast = LiveBroadcast(telemetry: parts.telemetry, metrics: parts.metrics, maximumSubscribers: configuration.maximumLiveSubscribers)
+    LiveController(shop: parts.shop, broadcast: broadcast).addRoutes(to: router)
 
     routeTable.set(RouteMatcher(routes: router.routes.map { ($0.path.description, $0.method) }))
     // In-process writes drop their product from the cache at once.
@@ -63,10 +64,11 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
     return router
 }
 
-/// The whole API server: the router, plus the hold sweeper and the watcher
-/// that notices catalog writes by other processes.
+/// The whole API server: the router behind the connection guard, plus the
+/// hold sweeper, payment recovery, the watcher that notices catalog writes
+/// by other processes, and whatever else the host adds (backups).
 public func buildApplication(
-    _ parts: ServerParts, configuration: ServerConfiguration, logger: Logger
+    _ parts: ServerParts, configuration: ServerConfiguration, logger: Logger, extraServices: [any Service] = []
 ) -> some ApplicationProtocol {
     let router = buildRouter(parts, configuration: configuration)
     let cache = parts.cache
@@ -74,13 +76,20 @@ public func buildApplication(
         if previous.catalog != current.catalog { cache.invalidateAll() }
     }
     let sweeper = HoldSweeper(carts: parts.shop.carts, interval: configuration.holdSweepInterval, logger: logger)
+    let recovery = PaymentRecovery(orders: parts.shop.orders, interval: configuration.paymentRecoveryInterval, logger: logger)
+    let connections = ConnectionGuard(limits: configuration.connections, fileDescriptorLimit: FileDescriptorLimit.raise())
+    let idle = TimeAmount.milliseconds(Int64(configuration.connections.idleTimeoutSeconds * 1000))
     return Application(
         router: router,
+        server: .http1(configuration: HTTP1Channel.Configuration(
+            additionalChannelHandlers: [connections.makeHandler()], idleTimeout: idle
+        )),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
-            serverName: configuration.serverName
+            serverName: configuration.serverName,
+            backlog: 1024
         ),
-        services: [watcher, sweeper],
+        services: [watcher, sweeper, recovery] + extraServices,
         logger: logger
     )
 }

@@ -22,6 +22,8 @@ public struct RouteMatcher: Sendable {
         for entry in entries where Self.matches(entry.segments, segments) && !methods.contains(entry.method) {
             methods.append(entry.method)
         }
+        // HEAD is answered wherever GET is.
+        if methods.contains(.get) && !methods.contains(.head) { methods.append(.head) }
         return methods.sorted { $0.rawValue < $1.rawValue }
     }
 

@@ -1,4 +1,4 @@
-/// How the API server runs.
+/// How the API server runs. Every figure is a setting (`docs/OPERATIONS.md`).
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -7,35 +7,69 @@ public struct ServerConfiguration: Sendable {
     /// Per client address, over all routes.
     public var requestsPerSecondPerClient: Double
     public var requestBurstPerClient: Double
-    /// Loopback clients (console, demo, local benchmarks) skip the request limit.
-    public var exemptLoopbackFromRateLimit: Bool
-    /// Login attempts: a burst, then one per this many seconds, per address and per account.
-    public var loginBurst: Double
-    public var loginRefillSeconds: Double
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed.
+    /// From anyone else those headers are ignored.
+    public var trustedProxies: [AddressRange]
+    /// Whether loopback clients (the console, the demo, local benchmarks)
+    /// skip every per-client limit. Off by default once proxies are
+    /// trusted: behind a local proxy every client would look like loopback.
+    public var exemptLoopback: Bool
+    /// Who may read `/metrics` and `/openapi.yaml`; empty allows everyone.
+    public var operationsAllowlist: [AddressRange]
+    public var connections: ConnectionLimits
+    /// Live-stream viewers at once; more are answered 503.
+    public var maximumLiveSubscribers: Int
     public var holdSweepInterval: Duration
     public var revisionPollInterval: Duration
+    /// How often payment attempts whose caller went away are settled.
+    public var paymentRecoveryInterval: Duration
     /// Recording into the live telemetry (off only to measure its cost).
     public var telemetryEnabled: Bool
     public var serverName: String
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = ServerLimits.defaultBodyLimit,
-        requestsPerSecondPerClient: Double = 200, requestBurstPerClient: Double = 400, exemptLoopbackFromRateLimit: Bool = true,
-        loginBurst: Double = 10, loginRefillSeconds: Double = 6,
+        requestsPerSecondPerClient: Double = 200, requestBurstPerClient: Double = 400,
+        trustedProxies: [AddressRange] = [], exemptLoopback: Bool? = nil, operationsAllowlist: [AddressRange] = [],
+        connections: ConnectionLimits = ConnectionLimits(), maximumLiveSubscribers: Int = 16,
         holdSweepInterval: Duration = .seconds(5), revisionPollInterval: Duration = .milliseconds(500),
-        telemetryEnabled: Bool = true, serverName: String = "Backroom"
+        paymentRecoveryInterval: Duration = .seconds(10), telemetryEnabled: Bool = true, serverName: String = "Backroom"
     ) {
         self.host = host
         self.port = port
         self.bodyLimit = bodyLimit
         self.requestsPerSecondPerClient = requestsPerSecondPerClient
         self.requestBurstPerClient = requestBurstPerClient
-        self.exemptLoopbackFromRateLimit = exemptLoopbackFromRateLimit
-        self.loginBurst = loginBurst
-        self.loginRefillSeconds = loginRefillSeconds
+        self.trustedProxies = trustedProxies
+        self.exemptLoopback = exemptLoopback ?? trustedProxies.isEmpty
+        self.operationsAllowlist = operationsAllowlist
+        self.connections = connections
+        self.maximumLiveSubscribers = maximumLiveSubscribers
         self.holdSweepInterval = holdSweepInterval
         self.revisionPollInterval = revisionPollInterval
+        self.paymentRecoveryInterval = paymentRecoveryInterval
         self.telemetryEnabled = telemetryEnabled
         self.serverName = serverName
+    }
+}
+
+/// Limits on connections, against clients that open many and send little.
+public struct ConnectionLimits: Sendable, Hashable {
+    /// A connection with no request in progress is closed after this long.
+    public var idleTimeoutSeconds: Double
+    /// A request's headers must arrive within this long of the connection
+    /// (or of the previous response); against slowloris.
+    public var headerTimeoutSeconds: Double
+    /// Open connections per client address; more are closed at once.
+    public var perClient: Int
+    /// Open connections in all; nil for the file-descriptor limit less a
+    /// reserve for the store and the logs.
+    public var total: Int?
+
+    public init(idleTimeoutSeconds: Double = 60, headerTimeoutSeconds: Double = 10, perClient: Int = 256, total: Int? = nil) {
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.headerTimeoutSeconds = headerTimeoutSeconds
+        self.perClient = perClient
+        self.total = total
     }
 }

@@ -11,13 +11,17 @@ public struct BackroomRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in caller, set by the authentication middleware.
     public var principal: Principal?
-    /// The peer's IP address, for rate limits (nil in router tests).
-    public let remoteAddress: String?
+    /// The peer's IP address (nil in router tests).
+    public let peerAddress: String?
+    /// The client's address: the peer, or the client behind a trusted proxy.
+    public var clientAddress: String?
+    /// The client as the per-client limits know it; nil when exempt.
+    public var client: ClientAddress?
     public let notes = RequestNotes()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        remoteAddress = source.channel.remoteAddress?.ipAddress
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// One encoder and decoder for the whole process (Hummingbird would make
@@ -25,6 +29,12 @@ public struct BackroomRequestContext: RequestContext {
     public var requestDecoder: JSONDecoder { JSONCoders.decoder }
     public var responseEncoder: JSONEncoder { JSONCoders.encoder }
     public var maxUploadSize: Int { ServerLimits.defaultBodyLimit }
+
+    /// A path parameter, percent-decoded (`A%2DB` is `A-B`).
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
 
     /// The caller, or `unauthenticated`.
     public func requirePrincipal() throws -> Principal {

@@ -8,21 +8,20 @@ import Hummingbird
 struct AuthController {
     let shop: Shop
     let body: RequestBodyReader
-    let loginsPerAddress: RateLimiter
-    let loginsPerAccount: RateLimiter
 
     func addRoutes(to router: Router<BackroomRequestContext>) {
         let group = router.group("/api/v1/auth")
-        group.post("register") { request, _ in
+        group.post("register") { request, context in
             let input = try await body.decode(RegisterRequest.self, from: request)
-            let user = try await shop.users.register(email: input.email, displayName: input.displayName, password: input.password)
-            return try JSONResponse.make(UserJSON(user), status: .created)
+            let registration = try await shop.users.register(
+                email: input.email, displayName: input.displayName, password: input.password, client: context.client
+            )
+            // The same answer for a new account and a taken email.
+            return try JSONResponse.make(RegistrationResponse(registration), status: .accepted)
         }
         group.post("login") { request, context in
             let input = try await body.decode(LoginRequest.self, from: request)
-            try loginsPerAddress.consume(context.remoteAddress ?? "unknown", what: "login attempts from this address")
-            try loginsPerAccount.consume(input.email.trimmingWhitespace().lowercased(), what: "login attempts for this account")
-            let grant = try await shop.auth.login(email: input.email, password: input.password)
+            let grant = try await shop.auth.login(email: input.email, password: input.password, client: context.client)
             context.notes.user = grant.user.email.localPart
             return try JSONResponse.make(LoginResponse(token: grant.token, expiresAt: grant.expiresAt.iso8601, user: UserJSON(grant.user)))
         }

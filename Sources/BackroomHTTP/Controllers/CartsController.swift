@@ -15,7 +15,7 @@ struct CartsController {
     func addRoutes(to router: Router<BackroomRequestContext>) {
         let group = router.group("/api/v1/carts")
         group.post { _, context in
-            let cart = try await shop.carts.createCart(for: context.principal)
+            let cart = try await shop.carts.createCart(for: context.principal, client: context.client)
             return try JSONResponse.make(CartJSON(cart), status: .created, headers: [.location: "/api/v1/carts/\(cart.id)"])
         }
         group.get("{cartId}") { _, context in
@@ -23,7 +23,7 @@ struct CartsController {
         }
         group.put("{cartId}/lines/{sku}") { request, context in
             let input = try await body.decode(SetQuantityRequest.self, from: request)
-            let cart = try await shop.carts.setQuantity(input.quantity, of: try context.sku(), in: try context.cartID(), by: context.principal)
+            let cart = try await shop.carts.setQuantity(input.quantity, of: try context.sku(), in: try context.cartID(), by: context.principal, client: context.client)
             return try JSONResponse.make(CartJSON(cart))
         }
         group.delete("{cartId}/lines/{sku}") { _, context in

@@ -9,6 +9,8 @@ import NIOCore
 struct OperationsController {
     let shop: Shop
     let metrics: ShopMetrics
+    /// Who may read `/metrics` and `/openapi.yaml`; empty allows everyone.
+    let allowlist: [AddressRange]
 
     func addRoutes(to router: Router<BackroomRequestContext>) {
         router.get("/healthz") { _, _ in
@@ -25,17 +27,27 @@ struct OperationsController {
                 return try JSONResponse.make(["status": "store unreachable"], status: .serviceUnavailable)
             }
         }
-        router.get("/metrics") { _, _ in
-            Response(
+        router.get("/metrics") { _, context in
+            try allow(context)
+            metrics.refreshGauges(at: shop.clock.now())
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
             )
         }
-        router.get("/openapi.yaml") { _, _ in
-            Response(
+        router.get("/openapi.yaml") { _, context in
+            try allow(context)
+            return Response(
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes))
             )
+        }
+    }
+
+    private func allow(_ context: BackroomRequestContext) throws {
+        guard !allowlist.isEmpty else { return }
+        guard let address = context.clientAddress ?? context.peerAddress, allowlist.contains(where: { $0.contains(address) }) else {
+            throw BackroomError.forbidden("This address may not read the server's operations documents.")
         }
     }
 

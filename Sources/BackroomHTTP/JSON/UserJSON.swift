@@ -1,4 +1,5 @@
 import BackroomCore
+import BackroomServices
 
 public struct UserJSON: Codable, Sendable {
     public var id: Int64
@@ -44,6 +45,19 @@ public struct RegisterRequest: Codable, Sendable {
     public var email: String
     public var displayName: String
     public var password: String
+}
+
+/// What sign-up answers, the same whether the email was free or taken.
+public struct RegistrationResponse: Codable, Sendable {
+    public var status: String
+    public var email: String
+    public var message: String
+
+    init(_ registration: Registration) {
+        status = "accepted"
+        email = registration.email.rawValue
+        message = "If this email can be used, its account exists now: sign in with it."
+    }
 }
 
 public struct LoginRequest: Codable, Sendable {

@@ -28,6 +28,12 @@ public final class ShopMetrics: Sendable {
     private let inFlightGauge: Meter
     private let ordersPlaced: Metrics.Counter
     private let refusedForStock: Metrics.Counter
+    private let limitCounters = Mutex<[String: Metrics.Counter]>([:])
+    private let backupAge: Metrics.Gauge
+    private let backupLastSuccess: Metrics.Gauge
+    private let backupSize: Metrics.Gauge
+    private let lastBackup = Mutex<Timestamp?>(nil)
+    private let liveSubscriberGauge: Metrics.Gauge
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -41,6 +47,42 @@ public final class ShopMetrics: Sendable {
         inFlightGauge = Meter(label: "http_requests_in_flight", factory: factory)
         ordersPlaced = Metrics.Counter(label: "backroom_orders_placed_total", factory: factory)
         refusedForStock = Metrics.Counter(label: "backroom_checkouts_refused_stock_total", factory: factory)
+        backupAge = Metrics.Gauge(label: "backroom_backup_age_seconds", factory: factory)
+        backupLastSuccess = Metrics.Gauge(label: "backroom_backup_last_success_timestamp_seconds", factory: factory)
+        backupSize = Metrics.Gauge(label: "backroom_backup_size_bytes", factory: factory)
+        liveSubscriberGauge = Metrics.Gauge(label: "backroom_live_subscribers", factory: factory)
+    }
+
+    /// A request refused by an abuse limit (`limit` is its setting name).
+    public func refusedByLimit(_ limit: String) {
+        let counter = limitCounters.withLock { counters in
+            if let counter = counters[limit] { return counter }
+            let counter = Metrics.Counter(label: "backroom_limit_refusals_total", dimensions: [("limit", limit)], factory: factory)
+            counters[limit] = counter
+            return counter
+        }
+        counter.increment()
+    }
+
+    /// A backup finished and verified.
+    public func backupSucceeded(at time: Timestamp, bytes: Int64) {
+        lastBackup.withLock { $0 = time }
+        backupLastSuccess.record(Double(time.millisecondsSince1970) / 1000)
+        backupSize.record(Double(bytes))
+    }
+
+    public func liveSubscribers(_ count: Int) {
+        liveSubscriberGauge.record(Double(count))
+    }
+
+    /// Gauges that depend on the time of the scrape. Without a backup yet
+    /// the age stays -1, which alert rules read as "never".
+    public func refreshGauges(at now: Timestamp) {
+        if let last = lastBackup.withLock({ $0 }) {
+            backupAge.record(Double(now.millisecondsSince1970 - last.millisecondsSince1970) / 1000)
+        } else {
+            backupAge.record(-1)
+        }
     }
 
     public func requestStarted() { inFlightGauge.increment() }

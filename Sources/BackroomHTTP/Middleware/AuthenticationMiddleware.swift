@@ -24,4 +24,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         context.notes.user = user.email.localPart
         return try await next(request, context)
     }
+
+    /// The token of an `Authorization: Bearer …` header.
+    static func bearerToken(_ headers: HTTPFields) -> String? {
+        guard let header = headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingWhitespace()
+    }
 }

@@ -29,9 +29,20 @@ struct RequestRecorder: Sendable {
             detail = noted.detail
         }
         telemetry.record(RequestRecord(
-            at: clock.now(), method: method, route: route, path: request.uri.path, status: status,
+            at: clock.now(), method: method, route: route, path: Self.redacted(request.uri.path), status: status,
             latencyMicroseconds: elapsed / 1000, bytes: bytes, user: context.notes.user, requestID: context.id,
             errorCode: code, errorDetail: detail
         ))
+    }
+
+    /// The path with cart tokens cut short: a cart's id is the bearer secret
+    /// of a guest's cart, and the live stream, logs and metrics are read by
+    /// people who must not be able to use it.
+    static func redacted(_ path: String) -> String {
+        guard path.contains("/c_") else { return path }
+        return path.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
+            guard segment.hasPrefix("c_"), segment.count > 6 else { return String(segment) }
+            return String(segment.prefix(5)) + "…"
+        }.joined(separator: "/")
     }
 }

@@ -8,32 +8,68 @@ import NIOCore
 
 /// First in the chain: every error becomes an `application/problem+json`
 /// response (unexpected ones are logged with the request id and answered
-/// with a generic 500), and every outcome, as the client sees it, is
-/// recorded for the live views and metrics. Both need the final response,
-/// and one layer costs less than two on every request.
+/// with a generic 500), every outcome, as the client sees it, is recorded
+/// for the live views and metrics, and every response gets the headers
+/// every response needs. `HEAD` is answered as `GET` without the body.
+/// All of these need the final response, and one layer costs less than
+/// several on every request.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = BackroomRequestContext
     let mapper: ProblemMapper
     /// `nil` when telemetry is off.
     let recorder: RequestRecorder?
+    let metrics: ShopMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let startedAt = recorder == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         recorder?.started()
-        let response: Response
+        let isHead = request.method == .head
+        var forwarded = request
+        if isHead {
+            var head = request.head
+            head.method = .get
+            forwarded = Request(head: head, body: request.body)
+        }
+        var response: Response
         do {
-            response = try await next(request, context)
+            response = try await next(forwarded, context)
         } catch {
             let (problem, headers) = mapper.problem(for: error, request: request)
             if problem.status >= 500 && !(error is BackroomError) {
                 context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
+            } else if problem.code == ErrorCode.malformedRequest.rawValue, ProblemMapper.isAbortedUpload(error) {
+                context.logger.debug("client aborted its upload", metadata: ["error": "\(error)"])
             }
             context.notes.noteError(code: problem.code, detail: problem.detail)
+            if let limit = problem.limit { metrics.refusedByLimit(limit) }
             response = ProblemResponse.make(problem, headers: headers, requestID: context.id)
         }
-        recorder?.finished(request, context, status: response.status.code, bytes: response.body.contentLength ?? 0, startedAt: startedAt)
+        Self.secure(&response, path: request.uri.path)
+        let bytes = response.body.contentLength ?? 0
+        if isHead {
+            if let length = response.body.contentLength, response.headers[.contentLength] == nil {
+                response.headers[.contentLength] = String(length)
+            }
+            response.body = ResponseBody()
+        }
+        recorder?.finished(request, context, status: response.status.code, bytes: bytes, startedAt: startedAt)
         return response
     }
+
+    /// `nosniff` everywhere; `no-store` on everything but the public
+    /// catalog and the documents (carts, orders, tokens and staff data must
+    /// never sit in a shared cache), unless a route chose its own.
+    static func secure(_ response: inout Response, path: String) {
+        response.headers[.xContentTypeOptions] = "nosniff"
+        guard response.headers[.cacheControl] == nil else { return }
+        if !(path.hasPrefix("/api/v1/products") || path == "/healthz" || path == "/openapi.yaml") {
+            response.headers[.cacheControl] = "no-store"
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
 }
 
 enum ProblemResponse {

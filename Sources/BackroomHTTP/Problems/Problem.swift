@@ -18,6 +18,8 @@ public struct Problem: Sendable, Encodable {
     public var orderStatus: String?
     public var action: String?
     public var retryAfterSeconds: Int?
+    /// The abuse limit that refused the request (its setting name).
+    public var limit: String?
 
     public struct ShortageJSON: Sendable, Encodable {
         public var sku: String
@@ -46,6 +48,9 @@ public struct Problem: Sendable, Encodable {
             self.action = action.rawValue
         case .retryAfter(let seconds):
             retryAfterSeconds = seconds
+        case .limit(let limit, let seconds):
+            self.limit = limit.rawValue
+            retryAfterSeconds = seconds
         case nil:
             break
         }
@@ -60,6 +65,8 @@ public struct Problem: Sendable, Encodable {
         case .unauthenticated: .unauthorized
         case .paymentDeclined: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
         case .rateLimited: .tooManyRequests
+        case .limitExceeded: .unprocessableContent
+        case .paymentInProgress: .conflict
         case .malformedRequest: .badRequest
         case .unsupportedMediaType: .unsupportedMediaType
         case .payloadTooLarge: .contentTooLarge

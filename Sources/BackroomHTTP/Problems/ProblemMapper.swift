@@ -16,7 +16,7 @@ public struct ProblemMapper: Sendable {
         switch error {
         case let error as BackroomError:
             var headers = HTTPFields()
-            if case .retryAfter(let seconds) = error.detail {
+            if let seconds = error.retryAfterSeconds {
                 headers[.retryAfter] = String(seconds)
             }
             return (Problem(error), headers)
@@ -52,11 +52,21 @@ public struct ProblemMapper: Sendable {
             return (Problem(status: error.status, code: code, detail: error.body ?? error.status.reasonPhrase), error.headers)
         case let error as DecodingError:
             return (Problem(status: .badRequest, code: .malformedRequest, detail: DecodingProblem.describe(error), field: DecodingProblem.field(error)), [:])
+        case _ where Self.isAbortedUpload(error):
+            return (Problem(status: .badRequest, code: .malformedRequest, detail: "The request body ended before it was complete."), [:])
         case is CancellationError:
             return (Problem(status: .serviceUnavailable, code: .unavailable, detail: "The request was cancelled."), [:])
         default:
             return (Problem(status: .internalServerError, code: .internalError, detail: "Something went wrong on our side; it has been logged."), [:])
         }
+    }
+}
+
+extension ProblemMapper {
+    /// A client that hung up or stopped sending mid-body: nothing for the
+    /// operator to fix, so it is logged at debug.
+    static func isAbortedUpload(_ error: any Error) -> Bool {
+        error is ChannelError || error is IOError
     }
 }
 
@@ -74,6 +84,10 @@ enum DecodingProblem {
     }
 
     static func describe(_ error: DecodingError) -> String {
+        if case .dataCorrupted(let context) = error, isFractionInIntegerField(context.debugDescription) {
+            let name = field(error).map { "\"\($0)\"" } ?? "This field"
+            return "\(name) must be a whole number."
+        }
         switch error {
         case .keyNotFound(let key, _): return "The field \"\(key.stringValue)\" is required."
         case .typeMismatch(let type, _): return "A field has the wrong type (expected \(describe(type)))."
@@ -83,6 +97,11 @@ enum DecodingProblem {
             return context.debugDescription
         @unknown default: return "The body does not fit the expected shape."
         }
+    }
+
+    /// Foundation's words for `1.5` (or `1e3`, or 2^70) read into an integer.
+    static func isFractionInIntegerField(_ description: String) -> Bool {
+        description.contains("does not fit in") || description.contains("is not representable") || description.contains("Parsed JSON number")
     }
 
     private static func describe(_ type: Any.Type) -> String {

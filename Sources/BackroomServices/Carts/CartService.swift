@@ -7,16 +7,23 @@ public struct CartService: Sendable {
     let changes: ShopChangeFeed
     let currency: Currency
     public let holdPolicy: HoldPolicy
+    public let cartLimits: CartLimits
+    let limits: ClientGuard
 
     /// A new cart: the customer's if `principal` is a signed-in customer,
-    /// otherwise anonymous (its unguessable id is its key).
-    public func createCart(for principal: Principal?) async throws -> Cart {
+    /// otherwise anonymous (its unguessable id is its key). `client` is the
+    /// address it comes from, limited to `carts_per_client_per_hour`; nil
+    /// for callers that are not limited (the console, tools).
+    public func createCart(for principal: Principal?, client: ClientAddress? = nil) async throws -> Cart {
+        if let client {
+            try limits.carts.consume(client.rawValue, "Too many new carts from \(client)")
+        }
         let customerID = principal.flatMap { $0.role == .customer ? $0.userID : nil }
         return try await store.createCart(CartID.random(), customerID: customerID, currency: currency, at: clock.now())
     }
 
     /// The cart, if `principal` may see it: anyone holding an anonymous
-    /// cart's id; only its owner (or staff) for a customer's cart.
+    /// cart's id; only its owner for a customer's cart.
     public func cart(_ id: CartID, by principal: Principal?) async throws -> Cart {
         guard let cart = try await store.cart(id, now: clock.now()) else {
             throw BackroomError.notFound("No cart \(id.abbreviated).")
@@ -26,26 +33,32 @@ public struct CartService: Sendable {
     }
 
     /// Sets how many units of `sku` the cart holds (0 removes the line). The
-    /// units are held at once; `insufficient_stock` (cart unchanged) if the
-    /// additional units are not available.
-    public func setQuantity(_ quantity: Int64, of sku: SKU, in id: CartID, by principal: Principal?) async throws -> Cart {
-        if quantity != 0 { _ = try QuantityRules.lineQuantity(quantity) }
+    /// units are held at once, within the cart limits; `insufficient_stock`
+    /// or `limit_exceeded` (cart unchanged) otherwise. Each put counts
+    /// against the client's `holds_per_client_per_minute`.
+    public func setQuantity(_ quantity: Int64, of sku: SKU, in id: CartID, by principal: Principal?, client: ClientAddress? = nil) async throws -> Cart {
+        if quantity != 0 {
+            _ = try QuantityRules.lineQuantity(quantity)
+            if let client {
+                try limits.holds.consume(client.rawValue, "Too many cart changes from \(client)")
+            }
+        }
         let now = clock.now()
         let cart = try await store.setCartLine(
-            id, sku: sku, quantity: quantity, holdUntil: holdPolicy.expiry(from: now), now: now, access: CartAccess(principal)
+            id, sku: sku, quantity: quantity, now: now, policy: holdPolicy, limits: cartLimits, access: CartAccess(principal)
         )
         changes.publish(.stock(sku))
         return cart
     }
 
     /// Adds units to a line (creating it if needed).
-    public func add(_ quantity: Int64, of sku: SKU, to id: CartID, by principal: Principal?) async throws -> Cart {
+    public func add(_ quantity: Int64, of sku: SKU, to id: CartID, by principal: Principal?, client: ClientAddress? = nil) async throws -> Cart {
         _ = try QuantityRules.lineQuantity(quantity)
         let current = try await cart(id, by: principal)
         let existing = current.lines.first { $0.sku.rawValue.lowercased() == sku.rawValue.lowercased() }?.quantity ?? 0
         let (total, overflow) = existing.addingReportingOverflow(quantity)
         guard !overflow else { throw BackroomError.validation("quantity", "The quantity is too large.") }
-        return try await setQuantity(try QuantityRules.lineQuantity(total), of: sku, in: id, by: principal)
+        return try await setQuantity(try QuantityRules.lineQuantity(total), of: sku, in: id, by: principal, client: client)
     }
 
     public func removeLine(_ sku: SKU, from id: CartID, by principal: Principal?) async throws -> Cart {

@@ -1,35 +1,43 @@
 import BackroomCore
-import Synchronization
+
+/// One charge as the provider sees it. The idempotency key is the
+/// attempt's: the provider charges a key at most once and answers a repeat
+/// with the first outcome.
+public struct PaymentRequest: Sendable, Hashable {
+    public var order: OrderNumber
+    public var amount: Money
+    public var idempotencyKey: String
+    public var attempt: Int
+
+    public init(order: OrderNumber, amount: Money, idempotencyKey: String, attempt: Int) {
+        self.order = order
+        self.amount = amount
+        self.idempotencyKey = idempotencyKey
+        self.attempt = attempt
+    }
+}
+
+/// What the provider knows of a key.
+public enum PaymentLookup: Sendable, Hashable {
+    case charged(reference: String)
+    case declined(reason: String)
+    /// Received and not finished yet.
+    case processing
+    /// Never received: nothing was charged.
+    case notFound
+}
 
 /// Takes payment for an order. Only the provider's reference is stored;
 /// card data never reaches Backroom.
 public protocol PaymentProvider: Sendable {
-    /// Charges the order's total; returns the provider's reference, or
-    /// throws `payment_declined`.
-    func charge(_ order: Order) async throws -> String
+    /// Charges the request's amount under its idempotency key; returns the
+    /// provider's reference, or throws `payment_declined`. Any other error
+    /// means the outcome is unknown (it may still have been charged).
+    func charge(_ request: PaymentRequest) async throws -> String
+
+    /// What happened to a key, for recovery after a crash or a timeout.
+    func lookup(idempotencyKey: String) async throws -> PaymentLookup
 }
 
-/// A stand-in provider: approves everything unless told to decline.
-public final class SimulatedPaymentProvider: PaymentProvider {
-    private let declining = Atomic<Bool>(false)
-    private let sequence = Atomic<Int64>(0)
-
-    public init(declineAll: Bool = false) {
-        declining.store(declineAll, ordering: .relaxed)
-    }
-
-    /// From now on, decline (or approve) every charge.
-    public func setDeclining(_ value: Bool) {
-        declining.store(value, ordering: .relaxed)
-    }
-
-    public func charge(_ order: Order) async throws -> String {
-        guard !declining.load(ordering: .relaxed) else {
-            throw BackroomError(.paymentDeclined, "The payment for \(order.number) was declined (simulated).")
-        }
-        let number = sequence.add(1, ordering: .relaxed).newValue
-        var generator = SystemRandomNumberGenerator()
-        let suffix = String(generator.next() % 1_000_000, radix: 36)
-        return "sim_\(order.id)_\(number)_\(suffix)"
-    }
-}
+/// Raised when the provider did not answer within the payment timeout.
+public struct PaymentTimedOut: Error, Sendable {}

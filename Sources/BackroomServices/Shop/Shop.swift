@@ -16,6 +16,8 @@ public final class Shop: Sendable {
     public let users: UserService
     public let auth: AuthService
     public let audit: AuditService
+    /// The provider charges go to (simulated unless configured otherwise).
+    public let payments: any PaymentProvider
 
     public init(
         store: any ShopStore,
@@ -30,12 +32,20 @@ public final class Shop: Sendable {
         self.currency = currency
         let changes = ShopChangeFeed()
         self.changes = changes
-        let passwords = PasswordHasher(cost: configuration.passwordCost)
+        let passwords = PasswordHasher(
+            cost: configuration.passwordCost,
+            executor: HashingExecutor(threads: configuration.hashingThreads, queueCapacity: configuration.hashingQueue)
+        )
+        let limits = ClientGuard(configuration.clientLimits, clock: clock)
+        self.payments = payments
         inventory = InventoryService(store: store, clock: clock, changes: changes, currency: currency)
-        carts = CartService(store: store, clock: clock, changes: changes, currency: currency, holdPolicy: configuration.holdPolicy)
-        orders = OrderService(store: store, clock: clock, changes: changes, payments: payments)
-        users = UserService(store: store, clock: clock, changes: changes, passwords: passwords)
-        auth = AuthService(store: store, clock: clock, passwords: passwords, tokenLifetimeSeconds: configuration.tokenLifetimeSeconds)
+        carts = CartService(
+            store: store, clock: clock, changes: changes, currency: currency, holdPolicy: configuration.holdPolicy,
+            cartLimits: configuration.cartLimits, limits: limits
+        )
+        orders = OrderService(store: store, clock: clock, changes: changes, payments: payments, configuration: configuration)
+        users = UserService(store: store, clock: clock, changes: changes, passwords: passwords, limits: limits)
+        auth = AuthService(store: store, clock: clock, passwords: passwords, tokenLifetimeSeconds: configuration.tokenLifetimeSeconds, limits: limits)
         audit = AuditService(store: store)
     }
 

@@ -13,15 +13,39 @@ public struct AuthService: Sendable {
     let clock: any TimeSource
     let passwords: PasswordHasher
     let tokenLifetimeSeconds: Int64
+    let limits: ClientGuard
 
-    public func login(email: String, password: String) async throws -> LoginGrant {
+    /// Signs in. Limits, in order: logins per client address per minute,
+    /// logins per second shop-wide, then failed logins for this account from
+    /// this client and for this account from everywhere. Only failures
+    /// count against the account, and each client has its own allowance,
+    /// so an attacker cannot keep the owner locked out. Every refusal of a
+    /// password costs one bcrypt at the configured cost, known email or not.
+    public func login(email: String, password: String, client: ClientAddress? = nil) async throws -> LoginGrant {
         let failure = BackroomError.unauthenticated("The email or the password is wrong.")
-        guard let email = try? Email(email), !password.isEmpty, password.utf8.count <= 1024 else { throw failure }
-        guard let credentials = try await store.credentials(for: email) else {
-            await passwords.verifyDecoy(password)
+        let account = email.trimmingWhitespace().lowercased()
+        let clientKey = client?.rawValue ?? "local"
+        if let client {
+            try limits.loginsPerClient.consume(client.rawValue, "Too many sign-ins from \(client)")
+        }
+        try limits.logins.consume("shop", "Too many sign-ins right now")
+        try limits.loginFailuresPerAccountAndClient.consume(account + " " + clientKey, "Too many failed sign-ins for this account from here")
+        do {
+            try limits.loginFailuresPerAccount.consume(account, "Too many failed sign-ins for this account")
+        } catch {
+            limits.loginFailuresPerAccountAndClient.refund(account + " " + clientKey)
+            throw error
+        }
+        guard let email = try? Email(email), !password.isEmpty, password.utf8.count <= 1024,
+              let credentials = try await store.credentials(for: email)
+        else {
+            try await passwords.verifyDecoy(password)
             throw failure
         }
-        guard await passwords.verify(password, against: credentials.passwordHash) else { throw failure }
+        guard try await passwords.verify(password, against: credentials.passwordHash) else { throw failure }
+        // The right password: this attempt was not a failure after all.
+        limits.loginFailuresPerAccountAndClient.refund(account + " " + clientKey)
+        limits.loginFailuresPerAccount.refund(account)
         guard !credentials.user.isDisabled else {
             throw BackroomError.unauthenticated("This account is disabled.")
         }

@@ -6,20 +6,34 @@ public struct UserService: Sendable {
     let clock: any TimeSource
     let changes: ShopChangeFeed
     let passwords: PasswordHasher
+    let limits: ClientGuard
 
-    /// A shopper signs up: a `customer` account.
-    public func register(email: String, displayName: String, password: String) async throws -> User {
+    /// A shopper signs up: a `customer` account, if the email is free.
+    ///
+    /// The answer is the same whether the email was free or taken, and costs
+    /// the same (one bcrypt at the configured cost either way), so sign-up
+    /// cannot be used to find out who has an account. Limited per client
+    /// address and shop-wide.
+    public func register(email: String, displayName: String, password: String, client: ClientAddress? = nil) async throws -> Registration {
         let email = try Email(email)
         let name = try UserRules.displayName(displayName)
-        let password = try UserRules.password(password)
-        let hash = await passwords.hash(password)
+        let password = try UserRules.password(password, email: email)
+        if let client {
+            try limits.registrationsPerClient.consume(client.rawValue, "Too many sign-ups from \(client)")
+        }
+        try limits.registrations.consume("shop", "Too many sign-ups right now")
+        let hash = try await passwords.hash(password)
         let selfRegistration = Principal(userID: nil, name: email.rawValue, role: .customer)
-        let user = try await store.createUser(
-            NewUser(email: email, displayName: name, role: .customer, passwordHash: hash),
-            context: WriteContext(principal: selfRegistration, at: clock.now())
-        )
-        changes.publish(.users)
-        return user
+        do {
+            _ = try await store.createUser(
+                NewUser(email: email, displayName: name, role: .customer, passwordHash: hash),
+                context: WriteContext(principal: selfRegistration, at: clock.now())
+            )
+            changes.publish(.users)
+        } catch let error as BackroomError where error.code == .conflict {
+            // Taken: say nothing about it.
+        }
+        return Registration(email: email)
     }
 
     /// Staff create an account with any role.
@@ -27,8 +41,8 @@ public struct UserService: Sendable {
         try principal.require(.manageUsers)
         let email = try Email(email)
         let name = try UserRules.displayName(displayName)
-        let password = try UserRules.password(password)
-        let hash = await passwords.hash(password)
+        let password = try UserRules.password(password, email: email)
+        let hash = try await passwords.hash(password)
         let user = try await store.createUser(NewUser(email: email, displayName: name, role: role, passwordHash: hash), context: context(principal))
         changes.publish(.users)
         return user
@@ -80,7 +94,7 @@ public struct UserService: Sendable {
     public func resetPassword(of userID: Int64, to newPassword: String? = nil, by principal: Principal) async throws -> String {
         try principal.require(.manageUsers)
         let password = try newPassword.map { password throws(BackroomError) in try UserRules.password(password) } ?? Self.generatePassword()
-        let hash = await passwords.hash(password)
+        let hash = try await passwords.hash(password)
         try await store.setPasswordHash(userID: userID, hash: hash, context: context(principal))
         changes.publish(.users)
         return password
@@ -117,4 +131,9 @@ public struct UserService: Sendable {
         filter.text = try TextRules.optionalLine(filter.text, field: "q", label: "search text", maximum: 200)
         return filter
     }
+}
+
+/// What sign-up answers, the same for a new account and a taken email.
+public struct Registration: Sendable, Hashable {
+    public var email: Email
 }

@@ -8,16 +8,17 @@ enum CartRows {
         var status: CartStatus
         var currency: Currency
         var orderID: Int64?
+        var firstHoldAt: Timestamp?
         var createdAt: Timestamp
         var updatedAt: Timestamp
     }
 
     static func header(_ db: Database, _ id: CartID) throws -> Header? {
-        let statement = try db.cachedStatement(sql: "SELECT customer_id, status, currency, order_id, created_at, updated_at FROM cart WHERE id = ?")
+        let statement = try db.cachedStatement(sql: "SELECT customer_id, status, currency, order_id, created_at, updated_at, first_hold_at FROM cart WHERE id = ?")
         guard let row = try Row.fetchOne(statement, arguments: [id.rawValue]) else { return nil }
         return Header(
             id: id, customerID: row[0], status: CartStatus(rawValue: row[1]) ?? .open,
-            currency: try Currency(code: row[2]), orderID: row[3],
+            currency: try Currency(code: row[2]), orderID: row[3], firstHoldAt: (row[6] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
             createdAt: Timestamp(millisecondsSince1970: row[4]), updatedAt: Timestamp(millisecondsSince1970: row[5])
         )
     }

@@ -14,7 +14,7 @@ extension SQLiteShopStore {
         try await snapshotRead { db in try CartRows.fetch(db, id, now: now) }
     }
 
-    public func setCartLine(_ id: CartID, sku: SKU, quantity: Int64, holdUntil: Timestamp, now: Timestamp, access: CartAccess) async throws -> Cart {
+    public func setCartLine(_ id: CartID, sku: SKU, quantity: Int64, now: Timestamp, policy: HoldPolicy, limits: CartLimits, access: CartAccess) async throws -> Cart {
         try await immediateWrite { db in
             guard let header = try CartRows.header(db, id) else { throw BackroomError.notFound("No cart \(id.abbreviated).") }
             try access.authorize(ownerID: header.customerID)
@@ -48,15 +48,23 @@ extension SQLiteShopStore {
                 guard !isArchived else {
                     throw BackroomError.validation("sku", "\(sku) is archived and can no longer be bought.")
                 }
-                let extra = quantity - ownHold
+                let lines = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*), ifnull(SUM(product_id = ?), 0) FROM cart_line WHERE cart_id = ?"),
+                    arguments: [productID, id.rawValue]
+                )!
+                let available = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT on_hand - held - allocated FROM product WHERE id = ?"), arguments: [productID]
+                ) ?? 0
+                let plan = try CartLinePlan.decide(
+                    sku: sku, quantity: quantity, lineExists: (lines[1] as Int64) > 0, lineCount: lines[0], ownHold: ownHold,
+                    availableToOthers: available, firstHoldAt: header.firstHoldAt, now: now, policy: policy, limits: limits
+                )
+                let extra = plan.heldUnits - ownHold
                 if extra > 0 {
                     // Conditional update: the row changes only if the extra units are available now.
                     try db.cachedStatement(sql: "UPDATE product SET held = held + ? WHERE id = ? AND on_hand - held - allocated >= ?")
                         .execute(arguments: [extra, productID, extra])
                     guard db.changesCount == 1 else {
-                        let available = try Int64.fetchOne(
-                            db.cachedStatement(sql: "SELECT on_hand - held - allocated FROM product WHERE id = ?"), arguments: [productID]
-                        ) ?? 0
                         throw BackroomError.insufficientStock([StockShortage(sku: sku, requested: quantity, available: available + ownHold)])
                     }
                 } else if extra < 0 {
@@ -66,11 +74,18 @@ extension SQLiteShopStore {
                     INSERT INTO cart_line (cart_id, product_id, quantity, added_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity
                     """).execute(arguments: [id.rawValue, productID, quantity, ms])
-                try db.cachedStatement(sql: """
-                    INSERT INTO stock_hold (cart_id, product_id, quantity, expires_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity, expires_at = excluded.expires_at
-                    """).execute(arguments: [id.rawValue, productID, quantity, holdUntil.millisecondsSince1970])
-                try self.bump(.stock, in: db)
+                if plan.heldUnits > 0 {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO stock_hold (cart_id, product_id, quantity, expires_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity, expires_at = excluded.expires_at
+                        """).execute(arguments: [id.rawValue, productID, plan.heldUnits, plan.holdUntil.millisecondsSince1970])
+                    if header.firstHoldAt == nil {
+                        try db.cachedStatement(sql: "UPDATE cart SET first_hold_at = ? WHERE id = ?").execute(arguments: [ms, id.rawValue])
+                    }
+                } else if ownHold > 0 {
+                    try db.cachedStatement(sql: "DELETE FROM stock_hold WHERE cart_id = ? AND product_id = ?").execute(arguments: [id.rawValue, productID])
+                }
+                if extra != 0 || plan.heldUnits > 0 { try self.bump(.stock, in: db) }
             }
             try db.cachedStatement(sql: "UPDATE cart SET updated_at = ? WHERE id = ?").execute(arguments: [ms, id.rawValue])
             return try CartRows.fetch(db, id, now: now)!

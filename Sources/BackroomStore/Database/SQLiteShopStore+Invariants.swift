@@ -3,7 +3,11 @@ import GRDB
 
 extension SQLiteShopStore {
     public func checkInvariants(now: Timestamp) async throws -> [InvariantViolation] {
-        try await snapshotRead { db in
+        try await snapshotRead { db in try Self.invariantViolations(db, now: now) }
+    }
+
+    static func invariantViolations(_ db: Database, now: Timestamp) throws -> [InvariantViolation] {
+        do {
             var violations: [InvariantViolation] = []
             func collect(_ sql: String, _ rule: InvariantViolation.Rule, _ arguments: StatementArguments = []) throws {
                 for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
@@ -54,6 +58,12 @@ extension SQLiteShopStore {
                 GROUP BY status HAVING SUM(actual) != SUM(stored)
                 ORDER BY status
                 """, .productCountMatches)
+            try collect("""
+                SELECT printf('BR-%06d', o.id), 1, 0 FROM payment_attempt a
+                JOIN shop_order o ON o.id = a.order_id
+                WHERE a.state = 'succeeded' AND o.status = 'pending_payment'
+                ORDER BY o.id
+                """, .chargedOrderIsPaid)
             return violations
         }
     }

@@ -146,6 +146,13 @@ enum StoreErrors {
             return BackroomError(.unavailable, "The disk is full; nothing was written.")
         case .SQLITE_READONLY:
             return BackroomError(.unavailable, "The store is read-only; nothing was written.")
+        case .SQLITE_CONSTRAINT:
+            // Validation in Core should have caught it; a constraint is the last
+            // line of defence, and the value was the client's, so it is a 4xx.
+            if error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                return BackroomError.conflict("That already exists; nothing was written.")
+            }
+            return BackroomError(.validationFailed, "The store refused a value as out of range; nothing was written.")
         default:
             return error
         }

@@ -6,16 +6,23 @@ extension SQLiteShopStore {
         try await immediateWrite { db in
             guard let header = try CartRows.header(db, id) else { throw BackroomError.notFound("No cart \(id.abbreviated).") }
             try access.authorize(ownerID: header.customerID)
-            if let key = details.idempotencyKey,
-               let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, cart_id FROM shop_order WHERE idempotency_key = ?"), arguments: [key]) {
-                guard (previous[1] as String?) == id.rawValue else {
-                    throw BackroomError(.conflict, "This idempotency key was already used for another cart.", field: "Idempotency-Key")
+            if let orderID = header.orderID {
+                // One order per cart: a repeat with the same key and details is a
+                // replay; anything else meets the order that is already there.
+                let previous = try OrderRows.detail(db, id: orderID)!
+                let previousKey = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT ifnull(checkout_key, idempotency_key) FROM shop_order WHERE id = ?"), arguments: [orderID]
+                )
+                if let key = details.idempotencyKey, key == previousKey {
+                    guard CheckoutRules.isSameRequest(details, as: previous.order) else {
+                        throw BackroomError.validation("Idempotency-Key", "This Idempotency-Key was used for a checkout with other details; use a new key for a new request.")
+                    }
+                    return CheckoutResult(order: previous, isReplay: true)
                 }
-                return CheckoutResult(order: try OrderRows.detail(db, id: previous[0])!, isReplay: true)
+                throw BackroomError.conflict("This cart was already checked out as \(previous.order.number).")
             }
             guard header.status == .open else {
-                let number = header.orderID.map { OrderNumber(id: $0).rawValue } ?? "an order"
-                throw BackroomError.conflict("This cart was already checked out as \(number).")
+                throw BackroomError.conflict("This cart was already checked out.")
             }
             let lineRows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT l.product_id, l.quantity, p.sku, p.name, p.price, p.status, ifnull(h.quantity, 0), ifnull(h.expires_at, 0)
@@ -79,7 +86,7 @@ extension SQLiteShopStore {
             try db.cachedStatement(sql: """
                 INSERT INTO shop_order (status, customer_id, email, currency, item_count, subtotal, total,
                     ship_name, ship_line1, ship_line2, ship_city, ship_postal_code, ship_country,
-                    cart_id, idempotency_key, placed_at, updated_at)
+                    cart_id, checkout_key, placed_at, updated_at)
                 VALUES ('pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                     customerID, details.email.rawValue, header.currency.code, itemCount, subtotal.minorUnits, subtotal.minorUnits,

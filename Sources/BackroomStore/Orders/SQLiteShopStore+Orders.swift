@@ -26,6 +26,9 @@ extension SQLiteShopStore {
                 throw BackroomError.notFound("No order \(number).")
             }
             let transition = try OrderStateMachine.transition(from: order.status, action: request.action)
+            if order.status == .pendingPayment {
+                try PaymentRules.checkNoPaymentPending(order, openAttempt: try PaymentAttemptRecord.open(db, orderID: order.id), action: request.action)
+            }
             let lines = try OrderRows.lines(db, orderID: order.id, currency: order.currency)
             var stockChanged = false
             switch transition.stockEffect {

@@ -8,6 +8,7 @@ enum StoreMigrations {
         migrator.registerMigration("v1", migrate: createSchemaV1)
         migrator.registerMigration("v2 low-stock figures index", migrate: indexLowStockFigures)
         migrator.registerMigration("v3 product counts by status", migrate: countProductsByStatus)
+        migrator.registerMigration("v4 payment attempts, hold lifetime, scoped checkout keys", migrate: claimPaymentsAndBoundHolds)
         return migrator
     }
 
@@ -260,6 +261,42 @@ enum StoreMigrations {
             CREATE TRIGGER product_uncounted AFTER DELETE ON product BEGIN
                 UPDATE product_status_count SET products = products - 1 WHERE status = OLD.status;
             END;
+            """)
+    }
+
+    /// Exactly-once payment and bounded holds.
+    ///
+    /// - `payment_attempt`: a charge is claimed here before the provider is
+    ///   called; the partial unique index allows one open (pending or
+    ///   succeeded) attempt per order, so concurrent pays cannot both charge.
+    /// - `cart.first_hold_at`: every hold of a cart ends at most a set time
+    ///   after its first one, however often its lines are put again.
+    /// - `shop_order.checkout_key`: the idempotency key of the checkout that
+    ///   placed the order, scoped to its cart (one order per cart). The v1
+    ///   column `idempotency_key` was unique across carts; it is no longer
+    ///   written (dropping it would rebuild the table).
+    private static func claimPaymentsAndBoundHolds(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE payment_attempt (
+                id INTEGER PRIMARY KEY,
+                order_id INTEGER NOT NULL REFERENCES shop_order (id),
+                sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                idempotency_key TEXT NOT NULL UNIQUE CHECK (length(idempotency_key) BETWEEN 1 AND 200),
+                amount INTEGER NOT NULL CHECK (amount >= 0),
+                currency TEXT NOT NULL CHECK (length(currency) = 3),
+                state TEXT NOT NULL CHECK (state IN ('pending', 'succeeded', 'declined', 'abandoned')),
+                lease_until INTEGER NOT NULL,
+                provider_reference TEXT,
+                failure TEXT,
+                started_at INTEGER NOT NULL,
+                settled_at INTEGER,
+                UNIQUE (order_id, sequence),
+                CHECK (state != 'succeeded' OR provider_reference IS NOT NULL)
+            );
+            CREATE UNIQUE INDEX payment_attempt_open ON payment_attempt (order_id) WHERE state IN ('pending', 'succeeded');
+            CREATE INDEX payment_attempt_pending ON payment_attempt (lease_until) WHERE state = 'pending';
+            ALTER TABLE cart ADD COLUMN first_hold_at INTEGER;
+            ALTER TABLE shop_order ADD COLUMN checkout_key TEXT;
             """)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BackroomApp
 import BackroomCore
 import BackroomHTTP
 import BackroomServices
@@ -23,21 +24,28 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let settings = try server.resolve()
+            let settings = try await server.resolve()
             let logger = Bootstrap.logging(level: settings.logLevel)
-            let options = settings.database.map { path -> StoreOptions in
-                var copy = store
-                if copy.db == nil && ProcessInfo.processInfo.environment["BACKROOM_DB"] == nil { copy.db = path }
-                return copy
-            } ?? store
+            var options = store
+            if options.db == nil && ProcessInfo.processInfo.environment["BACKROOM_DB"] == nil, let path = settings.database {
+                options.db = path
+            }
+            if let text = settings.durability {
+                guard let durability = StoreConfiguration.Durability(rawValue: text) else {
+                    throw BackroomError.validation("durability", "durability is normal or full (was \"\(text)\").")
+                }
+                options.durability = durability
+            }
             let opened = try options.openOrCreate()
-            let shop = Shop(
-                store: opened, currency: opened.currency,
-                configuration: ShopConfiguration(holdPolicy: HoldPolicy(durationSeconds: Int64(settings.holdMinutes) * 60))
-            )
+            let payments = try SimulatedPaymentProvider(journalPath: settings.paymentsJournal)
+            let shop = Shop(store: opened, currency: opened.currency, configuration: settings.shop, payments: payments)
             let parts = ServerParts(shop: shop)
             Bootstrap.metrics(registry: parts.metrics.registry)
-            let app = buildApplication(parts, configuration: settings.server, logger: logger)
+            var extras: [any Service] = []
+            if let plan = settings.backup {
+                extras.append(BackupScheduler(store: opened, plan: plan, metrics: parts.metrics, clock: shop.clock, logger: logger))
+            }
+            let app = buildApplication(parts, configuration: settings.server, logger: logger, extraServices: extras)
             logger.info("serving \(options.path) on http://\(settings.server.host):\(settings.server.port)")
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
