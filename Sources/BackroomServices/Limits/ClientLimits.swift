@@ -1,4 +1,5 @@
 import BackroomCore
+import Synchronization
 
 /// The per-client and shop-wide rates of the abuse limits (the per-cart
 /// ones are `CartLimits`, decided in the store). Every figure is a setting;
@@ -64,6 +65,29 @@ final class ClientGuard: Sendable {
     let logins: RateLimiter
     let loginFailuresPerAccountAndClient: RateLimiter
     let loginFailuresPerAccount: RateLimiter
+    /// Account and client pairs that signed in successfully lately: the
+    /// per-account ceiling does not apply to them, so guessing from
+    /// elsewhere cannot lock the owner out of the places they use.
+    private let knownClients = Mutex<[String: Int64]>([:])
+    private let clock: any TimeSource
+    private static let rememberedFor: Int64 = 30 * 86_400_000
+
+    func isKnown(account: String, client: String) -> Bool {
+        let key = account + " " + client
+        let now = clock.now().millisecondsSince1970
+        return knownClients.withLock { known in
+            guard let last = known[key] else { return false }
+            return now - last < Self.rememberedFor
+        }
+    }
+
+    func rememberSuccess(account: String, client: String) {
+        let now = clock.now().millisecondsSince1970
+        knownClients.withLock { known in
+            if known.count >= 100_000 { known.removeAll() }
+            known[account + " " + client] = now
+        }
+    }
 
     init(_ limits: ClientLimits, clock: any TimeSource) {
         holds = RateLimiter(limit: .holdsPerClientPerMinute, count: limits.holdsPerClientPerMinute, per: 60, clock: clock)
@@ -78,5 +102,6 @@ final class ClientGuard: Sendable {
             limit: .loginFailuresPerAccountAndClient, capacity: Double(limits.loginFailuresPerAccountAndClient), perSecond: 1.0 / 6, clock: clock
         )
         loginFailuresPerAccount = RateLimiter(limit: .loginFailuresPerAccount, count: limits.loginFailuresPerAccountPerHour, per: 3600, clock: clock)
+        self.clock = clock
     }
 }

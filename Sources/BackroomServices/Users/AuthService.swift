@@ -19,7 +19,8 @@ public struct AuthService: Sendable {
     /// logins per second shop-wide, then failed logins for this account from
     /// this client and for this account from everywhere. Only failures
     /// count against the account, and each client has its own allowance,
-    /// so an attacker cannot keep the owner locked out. Every refusal of a
+    /// so an attacker cannot keep the owner locked out; addresses the owner
+    /// signed in from lately skip the per-account ceiling. Every refusal of a
     /// password costs one bcrypt at the configured cost, known email or not.
     public func login(email: String, password: String, client: ClientAddress? = nil) async throws -> LoginGrant {
         let failure = BackroomError.unauthenticated("The email or the password is wrong.")
@@ -30,11 +31,14 @@ public struct AuthService: Sendable {
         }
         try limits.logins.consume("shop", "Too many sign-ins right now")
         try limits.loginFailuresPerAccountAndClient.consume(account + " " + clientKey, "Too many failed sign-ins for this account from here")
-        do {
-            try limits.loginFailuresPerAccount.consume(account, "Too many failed sign-ins for this account")
-        } catch {
-            limits.loginFailuresPerAccountAndClient.refund(account + " " + clientKey)
-            throw error
+        let isKnownClient = limits.isKnown(account: account, client: clientKey)
+        if !isKnownClient {
+            do {
+                try limits.loginFailuresPerAccount.consume(account, "Too many failed sign-ins for this account")
+            } catch {
+                limits.loginFailuresPerAccountAndClient.refund(account + " " + clientKey)
+                throw error
+            }
         }
         guard let email = try? Email(email), !password.isEmpty, password.utf8.count <= 1024,
               let credentials = try await store.credentials(for: email)
@@ -45,7 +49,8 @@ public struct AuthService: Sendable {
         guard try await passwords.verify(password, against: credentials.passwordHash) else { throw failure }
         // The right password: this attempt was not a failure after all.
         limits.loginFailuresPerAccountAndClient.refund(account + " " + clientKey)
-        limits.loginFailuresPerAccount.refund(account)
+        if !isKnownClient { limits.loginFailuresPerAccount.refund(account) }
+        limits.rememberSuccess(account: account, client: clientKey)
         guard !credentials.user.isDisabled else {
             throw BackroomError.unauthenticated("This account is disabled.")
         }
