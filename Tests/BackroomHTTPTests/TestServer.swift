@@ -40,15 +40,21 @@ final class TestServer: @unchecked Sendable {
         buildRouter(parts, configuration: configuration)
     }
 
-    func application() -> some ApplicationProtocol {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        return Application(router: router(), logger: logger)
+    func application(logger: Logger? = nil) -> some ApplicationProtocol {
+        var fallback = Logger(label: "test")
+        fallback.logLevel = .warning
+        return Application(router: router(), logger: logger ?? fallback)
     }
 
     /// Runs `body` against the router in process.
     func run<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         try await application().test(.router, body)
+    }
+
+    /// Runs `body` against a real server on a loopback port (requests have a
+    /// peer address, as in production).
+    func runLive<Value>(logger: Logger? = nil, _ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        try await application(logger: logger).test(.live, body)
     }
 
     func headers(_ role: Role?, json: Bool = false) -> HTTPFields {
@@ -72,3 +78,42 @@ func jsonBody(_ object: [String: Any]) -> ByteBuffer {
 }
 
 nonisolated(unsafe) let addressJSON: [String: Any] = ["name": "Ana Lima", "line1": "Rua Augusta 1", "city": "Lisbon", "postalCode": "1100-148", "country": "PT"]
+
+/// Keeps what is logged, for tests that check what an operator would read.
+final class CapturedLogs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(Logger.Level, String)] = []
+
+    func append(_ level: Logger.Level, _ message: String) {
+        lock.lock()
+        entries.append((level, message))
+        lock.unlock()
+    }
+
+    func messages(atLeast level: Logger.Level) -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.filter { $0.0 >= level }.map(\.1)
+    }
+
+    var logger: Logger {
+        var logger = Logger(label: "captured") { _ in CapturingHandler(logs: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    struct CapturingHandler: LogHandler {
+        let logs: CapturedLogs
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            logs.append(event.level, "\(event.message) \(event.metadata ?? [:])")
+        }
+    }
+}

@@ -27,7 +27,7 @@ public struct ServerParts: Sendable {
 
 /// Builds the router: middlewares (errors first), then every controller.
 public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration) -> Router<BackroomRequestContext> {
-    let router = Router(context: BackroomRequestContext.self)
+    let router = Router(context: BackroomRequestContext.self, options: .autoGenerateHeadEndpoints)
     let routeTable = RouteTable()
     let mapper = ProblemMapper(routes: routeTable)
     let clock = parts.shop.clock

@@ -34,7 +34,7 @@ struct AdminProductsController {
             let draft = ProductDraft(
                 sku: input.sku, name: input.name, description: input.description ?? "",
                 price: try Money.parse(input.price, currency: shop.currency),
-                reorderPoint: input.reorderPoint ?? 0, initialStock: input.initialStock ?? 0
+                reorderPoint: input.reorderPoint?.value ?? 0, initialStock: input.initialStock?.value ?? 0
             )
             let item = try await shop.inventory.createProduct(draft, by: principal)
             if draft.initialStock > 0 { metrics.stockAdjusted(reason: .received) }
@@ -50,9 +50,9 @@ struct AdminProductsController {
             let changes = ProductChanges(
                 name: input.name, description: input.description,
                 price: try input.price.map { text throws(BackroomError) in try Money.parse(text, currency: shop.currency) },
-                reorderPoint: input.reorderPoint
+                reorderPoint: input.reorderPoint?.value
             )
-            let item = try await shop.inventory.updateProduct(try context.sku(), changes: changes, expectedVersion: input.expectedVersion, by: principal)
+            let item = try await shop.inventory.updateProduct(try context.sku(), changes: changes, expectedVersion: input.expectedVersion?.value, by: principal)
             return try JSONResponse.make(InventoryItemJSON(item))
         }
         group.post("{sku}/archive") { _, context in
@@ -66,7 +66,7 @@ struct AdminProductsController {
             try principal.require(.adjustStock)
             let input = try await body.decode(AdjustStockRequest.self, from: request)
             let reason = try MovementReason(parsing: input.reason)
-            let change = try await shop.inventory.adjustStock(try context.sku(), by: input.delta, reason: reason, reference: input.reference, by: principal)
+            let change = try await shop.inventory.adjustStock(try context.sku(), by: input.delta.value, reason: reason, reference: input.reference, by: principal)
             metrics.stockAdjusted(reason: reason)
             return try JSONResponse.make(StockChangeJSON(change), status: .created)
         }
@@ -76,7 +76,7 @@ struct AdminProductsController {
             let input = try await body.decode(SetStockRequest.self, from: request)
             let reason = try input.reason.map { text throws(BackroomError) in try MovementReason(parsing: text) } ?? .cycleCount
             let change = try await shop.inventory.setStockCount(
-                try context.sku(), to: input.count, expected: input.expected, reason: reason, reference: input.reference, by: principal
+                try context.sku(), to: input.count.value, expected: input.expected.value, reason: reason, reference: input.reference, by: principal
             )
             metrics.stockAdjusted(reason: reason)
             return try JSONResponse.make(StockChangeJSON(change))

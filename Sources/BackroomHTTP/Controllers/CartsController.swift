@@ -23,7 +23,7 @@ struct CartsController {
         }
         group.put("{cartId}/lines/{sku}") { request, context in
             let input = try await body.decode(SetQuantityRequest.self, from: request)
-            let cart = try await shop.carts.setQuantity(input.quantity, of: try context.sku(), in: try context.cartID(), by: context.principal, client: context.client)
+            let cart = try await shop.carts.setQuantity(input.quantity.value, of: try context.sku(), in: try context.cartID(), by: context.principal, client: context.client)
             return try JSONResponse.make(CartJSON(cart))
         }
         group.delete("{cartId}/lines/{sku}") { _, context in

@@ -130,29 +130,29 @@ public struct CreateProductRequest: Codable, Sendable {
     public var description: String?
     /// A decimal amount in the shop currency, like "12.90".
     public var price: String
-    public var reorderPoint: Int64?
-    public var initialStock: Int64?
+    public var reorderPoint: WholeNumber?
+    public var initialStock: WholeNumber?
 }
 
 public struct UpdateProductRequest: Codable, Sendable {
     public var name: String?
     public var description: String?
     public var price: String?
-    public var reorderPoint: Int64?
+    public var reorderPoint: WholeNumber?
     /// The version the client last saw; a stale one is refused with 409.
-    public var expectedVersion: Int64?
+    public var expectedVersion: WholeNumber?
 }
 
 public struct AdjustStockRequest: Codable, Sendable {
-    public var delta: Int64
+    public var delta: WholeNumber
     public var reason: String
     public var reference: String?
 }
 
 public struct SetStockRequest: Codable, Sendable {
-    public var count: Int64
+    public var count: WholeNumber
     /// The on hand the client saw; if it changed, 409 with the current count.
-    public var expected: Int64
+    public var expected: WholeNumber
     public var reason: String?
     public var reference: String?
 }

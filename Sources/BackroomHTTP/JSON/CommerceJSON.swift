@@ -135,7 +135,7 @@ public struct OrderJSON: Codable, Sendable {
 }
 
 public struct SetQuantityRequest: Codable, Sendable {
-    public var quantity: Int64
+    public var quantity: WholeNumber
 }
 
 public struct CheckoutRequest: Codable, Sendable {

@@ -10,9 +10,10 @@ import NIOCore
 /// response (unexpected ones are logged with the request id and answered
 /// with a generic 500), every outcome, as the client sees it, is recorded
 /// for the live views and metrics, and every response gets the headers
-/// every response needs. `HEAD` is answered as `GET` without the body.
-/// All of these need the final response, and one layer costs less than
-/// several on every request.
+/// every response needs. All of these need the final response, and one
+/// layer costs less than several on every request. (`HEAD` is answered by
+/// the router's generated endpoints; an error to a `HEAD` loses its body
+/// here.)
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = BackroomRequestContext
     let mapper: ProblemMapper
@@ -24,15 +25,9 @@ struct ErrorMiddleware: RouterMiddleware {
         let startedAt = recorder == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         recorder?.started()
         let isHead = request.method == .head
-        var forwarded = request
-        if isHead {
-            var head = request.head
-            head.method = .get
-            forwarded = Request(head: head, body: request.body)
-        }
         var response: Response
         do {
-            response = try await next(forwarded, context)
+            response = try await next(request, context)
         } catch {
             let (problem, headers) = mapper.problem(for: error, request: request)
             if problem.status >= 500 && !(error is BackroomError) {
@@ -47,22 +42,20 @@ struct ErrorMiddleware: RouterMiddleware {
         Self.secure(&response, path: request.uri.path)
         let bytes = response.body.contentLength ?? 0
         if isHead {
-            if let length = response.body.contentLength, response.headers[.contentLength] == nil {
-                response.headers[.contentLength] = String(length)
-            }
-            response.body = ResponseBody()
+            // Built anew so the Content-Length of the GET stays (the body's setter would zero it).
+            response = Response(status: response.status, headers: response.headers, body: ResponseBody())
         }
         recorder?.finished(request, context, status: response.status.code, bytes: bytes, startedAt: startedAt)
         return response
     }
 
-    /// `nosniff` everywhere; `no-store` on everything but the public
-    /// catalog and the documents (carts, orders, tokens and staff data must
+    /// `nosniff` everywhere; `no-store` on errors and on everything but the
+    /// public catalog and the documents (carts, orders, tokens and staff data must
     /// never sit in a shared cache), unless a route chose its own.
     static func secure(_ response: inout Response, path: String) {
         response.headers[.xContentTypeOptions] = "nosniff"
         guard response.headers[.cacheControl] == nil else { return }
-        if !(path.hasPrefix("/api/v1/products") || path == "/healthz" || path == "/openapi.yaml") {
+        if response.status.code >= 400 || !(path.hasPrefix("/api/v1/products") || path == "/healthz" || path == "/openapi.yaml") {
             response.headers[.cacheControl] = "no-store"
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 
 /// Turns any error into the problem the client sees. Only Backroom's own
 /// errors and HTTP errors say what went wrong; anything else is a plain
@@ -66,7 +67,7 @@ extension ProblemMapper {
     /// A client that hung up or stopped sending mid-body: nothing for the
     /// operator to fix, so it is logged at debug.
     static func isAbortedUpload(_ error: any Error) -> Bool {
-        error is ChannelError || error is IOError
+        error is ChannelError || error is IOError || error is HTTPParserError
     }
 }
 
@@ -84,9 +85,9 @@ enum DecodingProblem {
     }
 
     static func describe(_ error: DecodingError) -> String {
-        if case .dataCorrupted(let context) = error, isFractionInIntegerField(context.debugDescription) {
+        if case .dataCorrupted(let context) = error, context.debugDescription.hasPrefix(WholeNumber.marker) {
             let name = field(error).map { "\"\($0)\"" } ?? "This field"
-            return "\(name) must be a whole number."
+            return "\(name) \(context.debugDescription.dropFirst(WholeNumber.marker.count + 1))."
         }
         switch error {
         case .keyNotFound(let key, _): return "The field \"\(key.stringValue)\" is required."
@@ -97,11 +98,6 @@ enum DecodingProblem {
             return context.debugDescription
         @unknown default: return "The body does not fit the expected shape."
         }
-    }
-
-    /// Foundation's words for `1.5` (or `1e3`, or 2^70) read into an integer.
-    static func isFractionInIntegerField(_ description: String) -> Bool {
-        description.contains("does not fit in") || description.contains("is not representable") || description.contains("Parsed JSON number")
     }
 
     private static func describe(_ type: Any.Type) -> String {
