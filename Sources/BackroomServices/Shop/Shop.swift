@@ -16,6 +16,8 @@ public final class Shop: Sendable {
     public let users: UserService
     public let auth: AuthService
     public let audit: AuditService
+    /// bcrypt on its own bounded executor.
+    public let passwordHasher: PasswordHasher
     /// The provider charges go to (simulated unless configured otherwise).
     public let payments: any PaymentProvider
 
@@ -32,7 +34,7 @@ public final class Shop: Sendable {
         self.currency = currency
         let changes = ShopChangeFeed()
         self.changes = changes
-        let passwords = PasswordHasher(
+        passwordHasher = PasswordHasher(
             cost: configuration.passwordCost,
             executor: HashingExecutor(threads: configuration.hashingThreads, queueCapacity: configuration.hashingQueue)
         )
@@ -44,8 +46,8 @@ public final class Shop: Sendable {
             cartLimits: configuration.cartLimits, limits: limits
         )
         orders = OrderService(store: store, clock: clock, changes: changes, payments: payments, configuration: configuration)
-        users = UserService(store: store, clock: clock, changes: changes, passwords: passwords, limits: limits)
-        auth = AuthService(store: store, clock: clock, passwords: passwords, tokenLifetimeSeconds: configuration.tokenLifetimeSeconds, limits: limits)
+        users = UserService(store: store, clock: clock, changes: changes, passwords: passwordHasher, limits: limits)
+        auth = AuthService(store: store, clock: clock, passwords: passwordHasher, tokenLifetimeSeconds: configuration.tokenLifetimeSeconds, limits: limits)
         audit = AuditService(store: store)
     }
 

@@ -1,5 +1,6 @@
 import BackroomCore
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,6 +52,10 @@ public final class HashingExecutor: Sendable {
 
     /// Jobs waiting (not running), for tests and metrics.
     public var waiting: Int { work.waiting }
+
+    /// CPU time the hashing threads have spent on jobs, in nanoseconds:
+    /// what hashing costs, whatever else the machine is doing.
+    public var cpuNanoseconds: UInt64 { work.cpuNanoseconds }
 }
 
 /// The queue and its threads. Threads start on first use and end when the
@@ -62,6 +67,9 @@ private final class WorkQueue: @unchecked Sendable {
     private var started = 0
     private var idle = 0
     private var stopping = false
+    private let spent = Atomic<UInt64>(0)
+
+    var cpuNanoseconds: UInt64 { spent.load(ordering: .relaxed) }
 
     var waiting: Int {
         condition.lock()
@@ -114,8 +122,16 @@ private final class WorkQueue: @unchecked Sendable {
                 head = 0
             }
             condition.unlock()
+            let before = Self.threadCPUTime()
             job()
+            spent.add(Self.threadCPUTime() &- before, ordering: .relaxed)
         }
+    }
+
+    private static func threadCPUTime() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
     /// Nice 10 for this thread only (on Linux the nice value is per thread,
