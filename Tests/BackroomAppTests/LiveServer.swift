@@ -15,10 +15,16 @@ final class LiveServer: @unchecked Sendable {
     private var group: ServiceGroup?
     private var task: Task<Void, any Error>?
 
-    init() throws {
-        test = try TestShop()
+    private let configuration: ServerConfiguration
+
+    init(configuration: ServerConfiguration = ServerConfiguration(), shop configure: (inout ShopConfiguration) -> Void = { _ in }) throws {
+        test = try TestShop(configure: configure)
         parts = ServerParts(shop: test.shop)
         port = Self.freePort()
+        var configuration = configuration
+        configuration.host = "127.0.0.1"
+        configuration.port = port
+        self.configuration = configuration
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
@@ -26,7 +32,7 @@ final class LiveServer: @unchecked Sendable {
     func start() async throws {
         var logger = Logger(label: "live-test")
         logger.logLevel = .critical
-        let app = buildApplication(parts, configuration: ServerConfiguration(host: "127.0.0.1", port: port), logger: logger)
+        let app = buildApplication(parts, configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: app)], logger: logger))
         self.group = group
         task = Task { try await group.run() }

@@ -5,14 +5,17 @@ import Glibc
 
 /// A plain TCP connection to a loopback port, for what HTTP clients will
 /// not do: half a request, a header a byte at a time, sockets left idle.
-final class RawSocket: @unchecked Sendable {
-    let descriptor: Int32
+public final class RawSocket: @unchecked Sendable {
+    public let descriptor: Int32
 
     /// Connects to `127.0.0.1:port`, from `source` if given (any 127.x
     /// address works on Linux, so tests can stand for several clients).
-    init(port: Int, source: String? = nil) throws {
+    public init(port: Int, source: String? = nil, receiveBuffer: Int32? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw RawSocketError("socket: \(errno)") }
+        if var size = receiveBuffer {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         if let source {
             var local = sockaddr_in()
             local.sin_family = sa_family_t(AF_INET)
@@ -32,13 +35,13 @@ final class RawSocket: @unchecked Sendable {
         guard connected == 0 else { Glibc.close(descriptor); throw RawSocketError("connect: \(errno)") }
     }
 
-    func send(_ text: String) {
+    public func send(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
     /// Reads until the peer closes or `seconds` pass; returns what came and whether it closed.
-    func readUntilClosed(seconds: Double) -> (text: String, closed: Bool) {
+    public func readUntilClosed(seconds: Double) -> (text: String, closed: Bool) {
         var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var received: [UInt8] = []
@@ -56,12 +59,63 @@ final class RawSocket: @unchecked Sendable {
         return (String(decoding: received, as: UTF8.self), false)
     }
 
-    func close() {
+    /// Reads until the text received contains `marker`, the peer closes,
+    /// or `seconds` pass; returns what came.
+    public func read(until marker: String, seconds: Double) -> String {
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EAGAIN || errno == EWOULDBLOCK { continue }
+                break
+            }
+            received += buffer[0..<count]
+            if String(decoding: received, as: UTF8.self).contains(marker) { break }
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    public func close() {
         Glibc.close(descriptor)
     }
 }
 
-struct RawSocketError: Error, CustomStringConvertible {
-    var description: String
+public struct RawSocketError: Error, CustomStringConvertible {
+    public var description: String
     init(_ description: String) { self.description = description }
+}
+
+extension RawSocket {
+    /// Sends a whole HTTP/1.1 request (connection: close) and reads the answer.
+    public static func request(port: Int, _ head: String, seconds: Double = 5) throws -> String {
+        let socket = try RawSocket(port: port)
+        defer { socket.close() }
+        socket.send(head)
+        return socket.readUntilClosed(seconds: seconds).text
+    }
+
+    /// Raises this process's open-file limit as far as it may go (root may
+    /// raise the hard limit too); returns the soft limit in force.
+    @discardableResult
+    public static func raiseFileLimit(to wanted: Int) -> Int {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        if limit.rlim_cur < rlim_t(wanted) {
+            var raised = limit
+            raised.rlim_cur = rlim_t(wanted)
+            raised.rlim_max = max(limit.rlim_max, rlim_t(wanted))
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) != 0 {
+                raised = limit
+                raised.rlim_cur = limit.rlim_max
+                _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised)
+            }
+        }
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        return Int(limit.rlim_cur)
+    }
 }
