@@ -219,8 +219,9 @@ let package = Package(
             name: "BackroomAppTests",
             dependencies: [
                 "BackroomCore", "BackroomServices", "BackroomTelemetry", "BackroomHTTP", "BackroomConsole", "BackroomLoad",
-                "BackroomApp", "TerminalKit", "BackroomTestSupport",
+                "BackroomApp", "BackroomStore", "TerminalKit", "BackroomTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

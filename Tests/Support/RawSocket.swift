@@ -87,7 +87,7 @@ public final class RawSocket: @unchecked Sendable {
 
 public struct RawSocketError: Error, CustomStringConvertible {
     public var description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }
 
 extension RawSocket {

@@ -34,6 +34,9 @@ public struct ServeSettings: Sendable {
         server.connections.perClient = try source.integer("connections.per_client", 1...1_000_000) ?? server.connections.perClient
         server.connections.total = try source.integer("connections.total", 16...10_000_000)
         server.maximumLiveSubscribers = try source.integer("live.max_subscribers", 0...1000) ?? server.maximumLiveSubscribers
+        if let seconds = try source.number("payments.recovery_seconds", 0.1...3600) {
+            server.paymentRecoveryInterval = .milliseconds(Int64(seconds * 1000))
+        }
         self.server = server
 
         var shop = ShopConfiguration()

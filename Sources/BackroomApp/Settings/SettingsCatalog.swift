@@ -49,6 +49,7 @@ public enum SettingsCatalog {
         Entry(key: "live.max_subscribers", defaultValue: "16", meaning: "live-stream viewers at once"),
         Entry(key: "payments.timeout_seconds", defaultValue: "15", meaning: "how long a pay request waits for the provider"),
         Entry(key: "payments.journal", defaultValue: "(memory)", meaning: "file where the simulated provider keeps its charges"),
+        Entry(key: "payments.recovery_seconds", defaultValue: "10", meaning: "how often interrupted payments are looked up and settled"),
         Entry(key: "backup.every", defaultValue: "(off)", meaning: "back up on a schedule: 30m, 1h, 1d"),
         Entry(key: "backup.dir", defaultValue: "backups", meaning: "where scheduled backups go"),
         Entry(key: "backup.keep", defaultValue: "24", meaning: "scheduled backups kept"),

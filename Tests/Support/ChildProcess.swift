@@ -1,0 +1,82 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A program run by a test, with its output in a file: started, killed
+/// (SIGKILL, as a crash), waited for. Spawned with an empty signal mask and
+/// default dispositions, so that what the test process blocks or ignores
+/// does not carry over.
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
+    public let outputPath: String
+    private var exited = false
+
+    public init(_ arguments: [String], output: String) throws {
+        outputPath = output
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, arguments[0], &actions, &attributes, argv, environ)
+        guard result == 0 else { throw RawSocketError("cannot start \(arguments[0]): \(result)") }
+        pid = child
+    }
+
+    /// Kills it with `signal` (SIGKILL by default) and waits for it to go.
+    public func kill(_ signal: Int32 = SIGKILL) {
+        guard !exited else { return }
+        Glibc.kill(pid, signal)
+        _ = waitForExit()
+    }
+
+    /// Waits for the exit; returns the exit status (or 128 + signal).
+    @discardableResult
+    public func waitForExit() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        exited = true
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    public var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+    deinit {
+        if !exited {
+            Glibc.kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+    }
+
+    /// The built `backroom` binary of this checkout (the README's test
+    /// command builds it before the tests).
+    public static var backroomBinary: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/backroom").path
+    }
+
+    /// Runs a command to its end; its exit status and output.
+    public static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("backroom-run-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let child = try ChildProcess(arguments, output: output)
+        let status = child.waitForExit()
+        return (status, child.output)
+    }
+}
