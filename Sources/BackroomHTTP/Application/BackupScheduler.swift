@@ -50,7 +50,7 @@ public struct BackupScheduler: Service {
         let path = (plan.directory as NSString).appendingPathComponent(name)
         do {
             let report = try await store.backup(to: path)
-            metrics.backupSucceeded(at: report.finishedAt, bytes: report.bytes)
+            metrics.backupSucceeded(at: clock.now(), bytes: report.bytes)
             logger.info("backup written", metadata: ["path": "\(path)", "bytes": "\(report.bytes)", "ms": "\(report.milliseconds)"])
             try prune()
         } catch {

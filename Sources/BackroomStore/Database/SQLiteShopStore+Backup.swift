@@ -32,7 +32,10 @@ extension SQLiteShopStore: StoreBackup {
     }
 
     /// Whether a store file is whole: SQLite's integrity check, then every
-    /// inventory invariant. Throws saying what is wrong.
+    /// inventory invariant (after bringing an older file's schema up to
+    /// date). Throws saying what is wrong. Leaves the file as one
+    /// self-contained file (rollback journal, no `-wal` beside it), ready
+    /// to be copied or moved; the server turns WAL back on when it opens it.
     public static func verify(path: String) throws {
         let queue = try DatabaseQueue(path: path)
         let problems = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
@@ -41,8 +44,11 @@ extension SQLiteShopStore: StoreBackup {
             throw BackroomError(.validationFailed, "\(path) is damaged: " + problems.prefix(3).joined(separator: "; "))
         }
         let store = try SQLiteShopStore(path: path, configuration: StoreConfiguration(maximumReaderCount: 1, memoryMapBytes: 0, cacheKibibytes: 2000))
-        defer { try? store.close() }
         let violations = try store.pool.read { db in try Self.invariantViolations(db, now: SystemTimeSource().now()) }
+        try store.close()
+        let single = try DatabaseQueue(path: path)
+        try single.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+        try single.close()
         guard violations.isEmpty else {
             throw BackroomError(
                 .validationFailed,
