@@ -27,7 +27,7 @@ db="$work/fuzz.sqlite"
 echo 'fuzzing-admin-password' | "$binary" user add --db "$db" --email fuzzer@backroom.local --role admin --password-stdin --password-cost 4 >/dev/null
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$binary" serve --db "$db" --port "$port" --log-level warning > "$work/server.log" 2>&1 &
+"$binary" serve --db "$db" --port "$port" --log-level warning --set password_cost=10 > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
     curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
