@@ -94,7 +94,7 @@ struct CrashTests {
         var last = ""
         while ContinuousClock.now < deadline {
             do {
-                last = try RawSocket.request(port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", seconds: 2)
+                last = try await RawSocket.exchange(port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", seconds: 2)
                 if last.contains("200 OK") { return }
             } catch {
                 last = "\(error)"

@@ -119,3 +119,50 @@ extension RawSocket {
         return Int(limit.rlim_cur)
     }
 }
+
+extension RawSocket {
+    /// `readUntilClosed` on a thread of its own: a blocking read must not
+    /// hold one of the few threads async code runs on (the servers under
+    /// test run there too).
+    public func closed(within seconds: Double) async -> (text: String, closed: Bool) {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: self.readUntilClosed(seconds: seconds)) }
+        }
+    }
+
+    /// `read(until:seconds:)` on a thread of its own.
+    public func text(until marker: String, seconds: Double) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: self.read(until: marker, seconds: seconds)) }
+        }
+    }
+}
+
+extension RawSocket {
+    /// `request(port:_:seconds:)` on a thread of its own.
+    public static func exchange(port: Int, _ head: String, seconds: Double = 5) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    continuation.resume(returning: try request(port: port, head, seconds: seconds))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Opens up to `count` connections from `source`, on a thread of its own.
+    public static func connectMany(port: Int, source: String, count: Int) async -> [RawSocket] {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var sockets: [RawSocket] = []
+                for _ in 0..<count {
+                    guard let socket = try? RawSocket(port: port, source: source) else { break }
+                    sockets.append(socket)
+                }
+                continuation.resume(returning: sockets)
+            }
+        }
+    }
+}
