@@ -13,6 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
 
 // Swift cannot import function-like macros or some globals; these wrappers
 // expose what the TerminalKit backend needs.
@@ -48,6 +49,17 @@ static inline int br_put_cell(int row, int column, const wchar_t *text, attr_t a
 }
 
 static inline int br_get_wch(wint_t *character) { return get_wch(character); }
+
+/// Whether terminfo knows `term` and it can address the cursor: 1 yes,
+/// 2 known but without cursor addressing, 0 unknown. Leaves nothing set up.
+static inline int br_check_terminal(const char *term) {
+    int error = 0;
+    if (setupterm((char *)term, STDOUT_FILENO, &error) != OK) return 0;
+    const char *cup = tigetstr("cup");
+    int result = (cup == NULL || cup == (char *)-1) ? 2 : 1;
+    del_curterm(cur_term);
+    return result;
+}
 
 static inline int br_key_code_yes(void) { return KEY_CODE_YES; }
 

@@ -69,21 +69,28 @@ struct AttachedFeedTests {
         await server.stop()
     }
 
-    @Test("a refused token is a disconnection that says why")
+    @Test("a refused token says so in full and is not retried until the operator asks")
     func refusedToken() async throws {
         let server = try LiveServer()
         try await server.start()
         let inbox = MessageInbox<ConsoleMessage>()
-        let feed = AttachedFeed(url: server.url, token: "brt_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", store: nil, inbox: inbox).start()
-        let messages = try await collect(inbox, seconds: 10) { messages in
-            messages.contains { if case .disconnected = Self.connection($0) { return true } else { return false } }
-        }
-        feed.cancel()
-        let reasons = messages.compactMap { message -> String? in
-            if case .disconnected(let reason, _) = Self.connection(message) { return reason }
+        let reconnect = ReconnectRequests()
+        let feed = AttachedFeed(url: server.url, token: "brt_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", store: nil, inbox: inbox, reconnect: reconnect).start()
+        defer { feed.cancel() }
+        let refused: (ConsoleMessage) -> (reason: String, retry: Int?)? = { message in
+            if case .disconnected(let reason, let retry) = Self.connection(message) { return (reason, retry) }
             return nil
         }
-        #expect(reasons.first == "the token was refused (HTTP 401)")
+        let first = try await collect(inbox, seconds: 10) { $0.contains { refused($0) != nil } }
+        let state = try #require(first.compactMap(refused).first)
+        #expect(state.reason == "the server refused the token (HTTP 401): The token is invalid, expired or revoked.")
+        #expect(state.retry == nil, "a refused token is not retried on a timer")
+        // Absence over a span is what this checks: a retrying feed would
+        // connect again within its first one-second backoff.
+        try await Task.sleep(for: .seconds(3))
+        #expect(!inbox.takeAll().contains { Self.connection($0) == .connecting }, "no new attempt without the operator")
+        reconnect.request()
+        _ = try await collect(inbox, seconds: 5) { $0.contains { Self.connection($0) == .connecting } }
         await server.stop()
     }
 

@@ -9,15 +9,20 @@ final class ConsoleFixture: @unchecked Sendable {
     let test: TestShop
     let driver: ProgramDriver<ConsoleProgram>
 
-    static let operatorPrincipal = Principal(userID: nil, name: "ana", role: .operator)
+    static let operatorPrincipal = Principal(userID: nil, name: "ana@backroom.local", role: .operator)
 
-    init(size: Size = Size(width: 110, height: 30), readOnly: Bool = false, serverLabel: String? = nil, principal: Principal = ConsoleFixture.operatorPrincipal) async throws {
-        test = try TestShop()
-        try await Self.seed(test)
-        let environment = ConsoleEnvironment(
+    init(
+        size: Size = Size(width: 110, height: 30), readOnly: Bool = false, serverLabel: String? = nil,
+        principal: Principal = ConsoleFixture.operatorPrincipal, currency: String? = nil,
+        configure: (inout ConsoleEnvironment) -> Void = { _ in }, seed: (TestShop) async throws -> Void = ConsoleFixture.seed
+    ) async throws {
+        test = try TestShop(currency: currency ?? "EUR")
+        try await seed(test)
+        var environment = ConsoleEnvironment(
             shop: test.shop, principal: principal, readOnly: readOnly, storeName: "shop.sqlite",
             theme: .builtInDefault, themeDirectories: [], serverLabel: serverLabel
         )
+        configure(&environment)
         driver = ProgramDriver(ConsoleProgram(environment: environment), size: size)
         await driver.settle()
     }
@@ -65,6 +70,26 @@ final class ConsoleFixture: @unchecked Sendable {
     func press(_ keys: String...) async {
         for key in keys { await driver.press(key) }
     }
+
+    /// Lets time pass: the console sees it through a tick, as it would from
+    /// the runner (pending digits resolve, flashes expire).
+    func wait(milliseconds: Int64) async {
+        test.clock.advance(milliseconds: milliseconds)
+        await driver.send(.tick(test.clock.now()))
+    }
+
+    /// Shows a pane by its digit, as the operator does (the digit waits a
+    /// moment for a key that takes a count).
+    func show(_ pane: PaneKind) async {
+        await press(String(pane.rawValue + 1))
+        await wait(milliseconds: 1_000)
+    }
+
+    /// The flash line, trailing spaces removed.
+    var flashLine: String { line(model.layout.flash.y) }
+
+    /// The list row `index` (0: the first shown), trailing spaces removed.
+    func row(_ index: Int) -> String { line(model.layout.listRows.y + index) }
 
     func type(_ text: String) async { await driver.type(text) }
 }

@@ -21,7 +21,7 @@ struct LivePaneTests {
     func console() async throws -> ConsoleFixture {
         let console = try await ConsoleFixture(serverLabel: "api 127.0.0.1:8080")
         await console.driver.send(.live(.connection(.local)))
-        await console.press("4")
+        await console.show(.requests)
         return console
     }
 
@@ -81,14 +81,14 @@ struct LivePaneTests {
         await console.type("fast")
         await console.press("enter")
         #expect(console.text.contains("✗ must be a whole number"))
-        #expect(console.model.live.slowerThanMilliseconds == nil)
+        #expect(console.model.requests.live.slowerThanMilliseconds == nil)
     }
 
     @Test("a full buffer and upstream sampling are counted and shown")
     func sampling() async throws {
         let console = try await console()
         await console.driver.send(.live(.requests((1...10_250).map { Self.record(UInt64($0)) })))
-        #expect(console.model.live.records.count == 10_000)
+        #expect(console.model.requests.live.records.count == 10_000)
         var snapshot = MetricsSnapshot.empty(at: Self.start, windowSeconds: 900)
         snapshot.droppedEvents = 100
         await console.driver.send(.live(.snapshot(snapshot)))
@@ -127,7 +127,7 @@ struct LivePaneTests {
     @Test("metrics: rates, latency, charts, routes and shop figures")
     func metrics() async throws {
         let console = try await console()
-        await console.press("5")
+        await console.show(.metrics)
         await console.driver.send(.live(.snapshot(Self.snapshot())))
         await console.driver.send(.live(.storeSizes(database: 412 * 1024 * 1024, wal: 3_250_586)))
         #expect(console.line(0).contains("api 127.0.0.1:8080 ● live · 212 req/s · p99 14 ms · 0.4% err"))
@@ -159,7 +159,7 @@ struct LivePaneTests {
         await console.type("theme " + ThemeTests.themesDirectory + "/mono.yaml")
         await console.press("enter")
         #expect(console.model.theme == mono)
-        await console.press("5")
+        await console.show(.metrics)
         await console.driver.send(.live(.snapshot(Self.snapshot())))
         let requests = try #require(console.line(containing: "Requests/s"))
         #expect(requests.contains(where: { Sparkline.blocks.contains($0) }))

@@ -12,14 +12,15 @@ struct PaneScreenTests {
     @Test("inventory at 110×30: header, tabs, columns, low-stock marks, footer")
     func inventoryWide() async throws {
         let console = try await ConsoleFixture()
-        #expect(console.line(0) == " Backroom  shop.sqlite · ○ no server                                                           ana (operator)")
+        #expect(console.line(0) == " Backroom  shop.sqlite · ○ no server                                            ana@backroom.local (operator)")
         #expect(console.line(1) == "  1 Orders   [2 Inventory]   3 Users    4 Requests    5 Metrics")
+        #expect(!console.line(1).contains("Audit"), "an operator has no audit pane")
         #expect(console.line(2).hasPrefix("┌ Inventory · 5 SKUs · 2 low ─"))
-        #expect(console.line(3) == "│ SKU ▲        Name                                  On hand  Held Alloc   Avail Reorder      Price Status   │")
-        #expect(console.line(4) == "│▶LMP-0001     Desk lamp, 墨色                            12     0     0      12       4     €89.00 active   │")
-        #expect(console.line(5) == "│ MUG-0001     Enamel mug, forest green                   40     0     2      38      10     €12.90 active   │")
-        #expect(console.line(6) == "│ MUG-0002     Enamel mug, 藍色                            3     0     1     ⚠ 2      10     €12.90 active   │")
-        #expect(console.line(7) == "│ MUG-0003     Enamel mug 🌲 limited                       0     0     0     ✗ 0       5     €14.50 active   │")
+        #expect(console.line(3) == "│ SKU ▲        Name                           On hand   Held   Alloc     Avail   Reorder      Price Status   │")
+        #expect(console.line(4) == "│▶LMP-0001     Desk lamp, 墨色                     12      0       0        12         4     €89.00 active   │")
+        #expect(console.line(5) == "│ MUG-0001     Enamel mug, forest green            40      0       2        38        10     €12.90 active   │")
+        #expect(console.line(6) == "│ MUG-0002     Enamel mug, 藍色                     3      0       1       ⚠ 2        10     €12.90 active   │")
+        #expect(console.line(7) == "│ MUG-0003     Enamel mug 🌲 limited                0      0       0       ✗ 0         5     €14.50 active   │")
         #expect(console.line(27).hasSuffix("─ 1–5 of 5 ──┘"))
         #expect(console.line(29).hasPrefix(" +/- adjust  a adjust…  = set count  n new  e edit  x archive"))
         #expect(console.line(29).hasSuffix("? help  q/Ctrl-c quit"))
@@ -36,8 +37,8 @@ struct PaneScreenTests {
     @Test("inventory at 80×24 drops the least important columns, never overlapping")
     func inventoryNarrow() async throws {
         let console = try await ConsoleFixture(size: Size(width: 80, height: 24))
-        #expect(console.line(3) == "│ SKU ▲        Name                           On hand Alloc   Avail      Price │")
-        #expect(console.line(6) == "│ MUG-0002     Enamel mug, 藍色                     3     1     ⚠ 2     €12.90 │")
+        #expect(console.line(3) == "│ SKU ▲        Name                               On hand     Avail      Price │")
+        #expect(console.line(6) == "│ MUG-0002     Enamel mug, 藍色                         3       ⚠ 2     €12.90 │")
         #expect(console.line(21).hasSuffix("─ 1–5 of 5 ──┘"))
         for y in 2...21 {
             #expect(DisplayWidth.of(console.line(y)) == 80, "line \(y): \(console.line(y))")
@@ -47,8 +48,8 @@ struct PaneScreenTests {
     @Test("wide characters keep columns and borders aligned", arguments: [Size(width: 110, height: 30), Size(width: 80, height: 24), Size(width: 61, height: 16)])
     func wideCharacters(size: Size) async throws {
         let console = try await ConsoleFixture(size: size)
-        for pane in ["1", "2", "3"] {
-            await console.press(pane)
+        for pane in [PaneKind.orders, .inventory, .users] {
+            await console.show(pane)
             let grid = console.screen()
             for y in 2..<(size.height - 2) {
                 let line = console.line(y)
@@ -62,18 +63,18 @@ struct PaneScreenTests {
     @Test("orders: status with symbols, customer, totals, placed")
     func orders() async throws {
         let console = try await ConsoleFixture()
-        await console.press("1")
-        #expect(console.line(2).hasPrefix("┌ Orders · all statuses ─"))
-        #expect(console.line(3) == "│ Number ▼   Status            Customer                                  Items       Total Placed            │")
-        #expect(console.line(4) == "│▶BR-000002  ● paid            shopper@example.com                           1      €12.90 today 00:10       │")
-        #expect(console.line(5) == "│ BR-000001  ○ pending payment shopper@example.com                           3      €54.80 today 00:00       │")
+        await console.show(.orders)
+        #expect(console.line(2).hasPrefix("┌ Orders · all statuses · 2 orders ─"))
+        #expect(console.line(3) == "│ Number ▼    Status            Customer                                 Items       Total Placed            │")
+        #expect(console.line(4) == "│▶BR-000002   ● paid            shopper@example.com                          1      €12.90 today 00:10       │")
+        #expect(console.line(5) == "│ BR-000001   ○ pending payment shopper@example.com                          3      €54.80 today 00:00       │")
         #expect(MemoryScreen.style(of: "○ pending payment", in: console.screen())?.foreground == Theme.builtInDefault["status.warn"].foreground)
     }
 
     @Test("users: roles, disabled accounts marked by symbol and style")
     func users() async throws {
         let console = try await ConsoleFixture()
-        await console.press("3")
+        await console.show(.users)
         #expect(console.line(3) == "│ Email ▲                                Name                         Role      Status     Last login        │")
         #expect(console.line(5) == "│ li.wei@example.com                     李伟                         customer  active     never             │")
         #expect(console.line(6) == "│ old@example.com                        Old Account                  customer  ✗ disabled never             │")
@@ -97,7 +98,8 @@ struct PaneScreenTests {
     @Test("the order detail shows lines, totals and the timeline")
     func orderDetail() async throws {
         let console = try await ConsoleFixture()
-        await console.press("1", "enter")
+        await console.show(.orders)
+        await console.press("enter")
         #expect(console.line(2).hasPrefix("┌ BR-000002 · ● paid ─"))
         #expect(console.text.contains("Enamel mug, 藍色"))
         #expect(console.line(containing: "placed") != nil)
@@ -112,10 +114,17 @@ struct PaneScreenTests {
         let text = console.text
         #expect(text.contains("┌ Keys "))
         #expect(text.contains("Inventory"))
-        #expect(text.contains("Adjust on hand by N, with a reason"))
-        #expect(text.contains("Archive or restore (asks first)"))
+        #expect(text.contains("Adjust by N, with a reason"))
+        #expect(text.contains("Archive or restore (y/n)"))
         #expect(text.contains("Everywhere"))
-        #expect(text.contains("Esc or ? to close"))
+        // It does not fit in 30 rows: it scrolls and says where it is.
+        #expect(text.contains("↑/↓ scroll · 1–52 of 59 · Esc close"))
+        #expect(!text.contains("History · complete a command"))
+        await console.press("G")
+        #expect(console.text.contains("History · complete a command"))
+        #expect(console.text.contains("↑/↓ scroll · 8–59 of 59 · Esc close"))
+        await console.press("k")
+        #expect(console.text.contains("↑/↓ scroll · 7–58 of 59 · Esc close"))
         await console.press("?")
         #expect(!console.text.contains("┌ Keys "))
     }
@@ -123,12 +132,12 @@ struct PaneScreenTests {
     @Test("read-only: write actions are absent from keys, help and footer")
     func readOnly() async throws {
         let console = try await ConsoleFixture(readOnly: true)
-        #expect(console.line(0).hasSuffix("ana (operator) · read-only"))
+        #expect(console.line(0).hasSuffix("ana@backroom.local (operator) · read-only"))
         #expect(!console.line(29).contains("adjust"))
         await console.press("?")
-        #expect(!console.text.contains("Adjust on hand"))
+        #expect(!console.text.contains("Adjust by N"))
         await console.press("esc", "a")
-        #expect(console.model.overlay == nil)
+        #expect(console.model.overlays.isEmpty)
         await console.press("+")
         #expect(try await console.test.item("LMP-0001").stock.onHand == 12)
     }
@@ -138,7 +147,7 @@ struct PaneScreenTests {
         let console = try await ConsoleFixture()
         await console.driver.resize(to: Size(width: 40, height: 12))
         #expect(console.text.contains("Terminal too small"))
-        #expect(console.text.contains("40×12; Backroom needs 60×15."))
+        #expect(console.text.contains("Terminal too small: 40×12; needs 60×15"))
         await console.driver.resize(to: Size(width: 110, height: 30))
         #expect(console.line(3).hasPrefix("│ SKU ▲"))
     }

@@ -27,6 +27,7 @@ struct MigrationTests {
 
     static let allMigrations = [
         "v1", "v2 low-stock figures index", "v3 product counts by status", "v4 payment attempts, hold lifetime, scoped checkout keys",
+        "v5 audit by actor and action",
     ]
 
     @Test("a store made by an older Backroom is brought up to date on open, its data kept")
@@ -42,6 +43,7 @@ struct MigrationTests {
                 DROP TRIGGER product_count_insert; DROP TRIGGER product_recounted; DROP TRIGGER product_uncounted;
                 DROP TABLE product_status_count;
                 DROP TABLE payment_attempt;
+                DROP INDEX audit_log_by_actor; DROP INDEX audit_log_by_action;
                 ALTER TABLE cart DROP COLUMN first_hold_at;
                 ALTER TABLE shop_order DROP COLUMN checkout_key;
                 DELETE FROM grdb_migrations WHERE identifier <> 'v1'

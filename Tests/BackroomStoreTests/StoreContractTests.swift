@@ -64,7 +64,7 @@ struct StoreContractTests {
             try await store.updateProduct(SKU("MUG-1"), changes: ProductChanges(name: "Stale"), expectedVersion: created.product.version, context: admin)
         } throws: { ($0 as? BackroomError)?.code == .conflict }
         #expect(try await store.inventoryItem(SKU("MUG-1"), now: now)?.product.name == "Renamed")
-        let audit = try await store.auditLog(window: ListWindow())
+        let audit = try await store.auditLog(matching: AuditFilter(), window: ListWindow())
         #expect(audit.items.map(\.action) == ["product.update", "product.create"])
         withExtendedLifetime(keep) {}
     }
@@ -221,10 +221,10 @@ struct StoreContractTests {
     func audit(kind: StoreKind) async throws {
         let (store, keep) = try kind.make()
         for index in 0..<5 { _ = try await store.createProduct(try draft("P\(index)"), context: admin) }
-        let first = try await store.auditLog(window: ListWindow(limit: 3))
+        let first = try await store.auditLog(matching: AuditFilter(), window: ListWindow(limit: 3))
         #expect(first.items.map(\.targetID) == ["P4", "P3", "P2"])
         #expect(first.hasMoreAfter)
-        let next = try await store.auditLog(window: ListWindow(anchor: .after(first.keys.last!), limit: 3))
+        let next = try await store.auditLog(matching: AuditFilter(), window: ListWindow(anchor: .after(first.keys.last!), limit: 3))
         #expect(next.items.map(\.targetID) == ["P1", "P0"])
         #expect(!next.hasMoreAfter)
         withExtendedLifetime(keep) {}

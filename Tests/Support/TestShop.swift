@@ -38,8 +38,8 @@ public final class TestShop: @unchecked Sendable {
 
     /// - Parameter configure: changes to the test configuration (cheap
     ///   bcrypt, the given hold time, default limits).
-    public init(holdSeconds: Int64 = 900, configure: (inout ShopConfiguration) -> Void = { _ in }) throws {
-        temporary = try TemporaryStore()
+    public init(holdSeconds: Int64 = 900, currency: String = "EUR", configure: (inout ShopConfiguration) -> Void = { _ in }) throws {
+        temporary = try TemporaryStore(currency: currency)
         clock = ManualTimeSource()
         payments = SimulatedPaymentProvider()
         var configuration = ShopConfiguration(holdPolicy: HoldPolicy(durationSeconds: holdSeconds), passwordCost: 4)

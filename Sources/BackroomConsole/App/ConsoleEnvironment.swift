@@ -6,6 +6,7 @@ import TerminalKit
 /// how it looks. Everything the program does goes through these.
 public struct ConsoleEnvironment: Sendable {
     public var shop: Shop
+    /// The staff account at the keyboard; its role decides which keys exist.
     public var principal: Principal
     public var readOnly: Bool
     /// The store's file name, for the header.
@@ -19,10 +20,16 @@ public struct ConsoleEnvironment: Sendable {
     public var supportsBraille: Bool
     /// Shown on the flash line at start (theme warnings).
     public var startupNotice: String?
+    /// Column choices per pane, and where they are saved.
+    public var settings: ConsoleSettings
+    public var settingsStore: ConsoleSettingsStore?
+    /// Asks the live feed to reconnect now (after a refused token, say).
+    public var reconnect: (@Sendable () -> Void)?
 
     public init(
         shop: Shop, principal: Principal, readOnly: Bool = false, storeName: String, theme: Theme = .builtInDefault,
-        themeDirectories: [String] = ["themes"], serverLabel: String? = nil, supportsBraille: Bool = true
+        themeDirectories: [String] = ["themes"], serverLabel: String? = nil, supportsBraille: Bool = true,
+        settings: ConsoleSettings = ConsoleSettings(), settingsStore: ConsoleSettingsStore? = nil
     ) {
         self.shop = shop
         self.principal = principal
@@ -32,5 +39,7 @@ public struct ConsoleEnvironment: Sendable {
         self.themeDirectories = themeDirectories
         self.serverLabel = serverLabel
         self.supportsBraille = supportsBraille
+        self.settings = settings
+        self.settingsStore = settingsStore
     }
 }

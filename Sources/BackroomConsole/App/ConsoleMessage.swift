@@ -3,12 +3,30 @@ import BackroomServices
 import BackroomTelemetry
 import TerminalKit
 
-/// Rows a list fetch returned.
-public struct ListLoaded<Item: Sendable>: Sendable {
-    var serial: Int
-    var fetch: ListFetch
-    var limit: Int
-    var result: Result<Window<Item>, BackroomError>
+public enum ConsoleMessage: Sendable {
+    case input(InputEvent)
+    /// The time, four times a second: flashes expire, pending digits
+    /// resolve, the store's revision is checked. `update` reads no clock.
+    case tick(Timestamp)
+    /// An answer for one pane (rows, a count, a detail).
+    case pane(PaneKind, PaneMessage)
+    case summary(InventorySummary)
+    case revision(StoreRevision)
+    case written(WriteOutcome)
+    case live(LiveUpdate)
+    /// Settings saved (or not).
+    case settingsSaved(Result<String, BackroomError>)
+    /// The process was asked to stop; the exit status reports the signal.
+    case quit(signal: Int32?)
+}
+
+/// An answer a pane asked for. Payloads are the pane's own types.
+public enum PaneMessage: Sendable {
+    case rows(serial: Int, fetch: ListFetch, limit: Int, result: any Sendable)
+    case counted(serial: Int, Result<Int, BackroomError>)
+    case detail(any Sendable)
+    /// Every row the filter matches (for `V`), or why not.
+    case matching(serial: Int, result: any Sendable)
 }
 
 /// What a write did, for the flash line and the dialog that asked for it.
@@ -16,26 +34,14 @@ public struct WriteOutcome: Sendable {
     var result: Result<String, BackroomError>
     /// Panes whose rows the write changed.
     var panes: Set<PaneKind>
-    /// A text to show in a dialog after success (a generated password).
-    var notice: [String]?
-}
-
-public enum ConsoleMessage: Sendable {
-    case input(InputEvent)
-    case tick
-    case inventory(ListLoaded<InventoryItem>)
-    case orders(ListLoaded<Order>)
-    case users(ListLoaded<User>)
-    case counted(PaneKind, serial: Int, Result<Int, BackroomError>)
-    case summary(InventorySummary)
-    case ledger(SKU, Result<[StockMovement], BackroomError>)
-    case productDetail(InventoryItem)
-    case orderDetail(OrderNumber, Result<OrderDetail, BackroomError>)
-    case revision(StoreRevision)
-    case written(WriteOutcome)
-    case live(LiveUpdate)
-    /// The process was asked to stop (SIGINT, SIGTERM).
-    case quit
+    /// Lines to show in a dialog after success (a generated password), and
+    /// the text `y` copies from it.
+    var notice: Notice?
+    /// The store's revision after the write: the console's own write does
+    /// not look like someone else's a second later.
+    var revision: StoreRevision?
+    /// Marks to clear after a bulk action.
+    var clearsMarks: PaneKind?
 }
 
 extension Result where Failure == BackroomError {

@@ -1,109 +1,164 @@
 import BackroomCore
 import BackroomServices
-import BackroomTelemetry
 import TerminalKit
 
-/// A flash line: the outcome of the last write, in plain words.
-struct Flash: Sendable, Equatable {
-    var text: String
-    var isError: Bool
-    var expires: Timestamp
+/// Something drawn over the panes, topmost last: Esc closes the topmost.
+enum Overlay: Sendable {
+    case help(scroll: Int)
+    case dialog(any ConsoleDialog)
+    /// A destructive action waiting for y or n.
+    case confirm(Confirmation)
+    /// Text shown once (a generated password); `y` copies it.
+    case notice(Notice)
 }
 
-/// What the operator is typing at the bottom line.
+/// What the bottom line is taking: keys for the panes, or typed text.
 enum InputMode: Sendable, Equatable {
     case normal
-    case filter(TextInput)
-    case command(TextInput)
+    /// `/`: the filter follows the text as it is typed; `previous` comes
+    /// back on Esc.
+    case filter(TextInput, previous: String)
+    case command
 }
 
-/// Dialogs that ask for values.
-enum FormKind: Sendable, Equatable {
-    case adjust(InventoryItem)
-    case setCount(InventoryItem)
-    case newProduct
-    case editProduct(InventoryItem)
-    case newUser
-    case changeRole(User)
-    case refund(Order)
-    case slowerThan
+/// Digits typed before a key that takes a count (`5+`). They wait for that
+/// key; if none comes within `PendingCount.patience`, a single digit is the
+/// pane key it stands for (`2` shows Inventory).
+struct PendingCount: Sendable, Equatable {
+    var digits: String
+    var since: Timestamp
+
+    static let patienceMilliseconds: Int64 = 500
+    static let maximum = 99_999
+
+    var value: Int { min(Int(digits) ?? 1, Self.maximum) }
 }
 
-struct FormDialog: Sendable, Equatable {
-    var kind: FormKind
-    var form: Form
-    var isSubmitting = false
-}
-
-/// A write that waits for a yes.
-enum PendingWrite: Sendable, Equatable {
-    case archive(InventoryItem)
-    case transition(Order, OrderAction, restock: Bool)
-    case toggleDisabled(User)
-    case resetPassword(User)
-    case revokeTokens(User)
-}
-
-struct ConfirmDialog: Sendable, Equatable {
-    var title: String
-    var message: String
-    var write: PendingWrite
-}
-
-enum Overlay: Sendable, Equatable {
-    case help
-    case form(FormDialog)
-    case confirm(ConfirmDialog)
-    case notice(title: String, lines: [String])
-}
-
-/// A detail view opened with Enter.
-enum Detail: Sendable, Equatable {
-    case product(InventoryItem, ledger: [StockMovement]?, scroll: Int)
-    case order(OrderNumber, OrderDetail?)
-    case request(RequestRecord)
-}
-
-/// The console's whole state. Only the UI thread touches it.
-public struct ConsoleModel {
-    var size: Size
-    var pane: PaneKind = .inventory
+/// The console's whole state. Only the UI thread touches it; `update`
+/// changes it from messages, `view` draws it.
+public struct ConsoleModel: Sendable {
+    var layout: ConsoleLayout
     var theme: Theme
-    var readOnly: Bool
     var keyMap: KeyMap
-    var mode: InputMode = .normal
-    var overlay: Overlay?
-    var detail: Detail?
-    var flash: Flash?
-    var isFinished = false
-    var mouseEnabled = false
+    /// The time of the last tick: `update` reads no clock.
     var now: Timestamp
+    var pane: PaneKind = .inventory
 
-    var inventory = ListState<InventoryItem>()
-    var inventoryFilter = ProductFilter()
-    var inventorySort = ProductSort(.sku)
+    var orders: ListPane<OrdersSource>
+    var inventory: ListPane<InventorySource>
+    var users: ListPane<UsersSource>
+    var audit: ListPane<AuditSource>
+    var requests = RequestsPane()
+    var metrics = MetricsPane()
+
+    var overlays: [Overlay] = []
+    var mode: InputMode = .normal
+    var commandLine = CommandLine()
+    var flash: Flash?
+    var pendingCount: PendingCount?
+
     var summary: InventorySummary?
-
-    var orders = ListState<Order>()
-    var orderFilter = OrderFilter()
-    var orderSort = OrderSort(.number, .descending)
-
-    var users = ListState<User>()
-    var userFilter = UserFilter()
-    var userSort = UserSort(.email)
-
-    var live = LiveState()
+    var live = LiveStatus()
+    var settings: ConsoleSettings
+    /// The store's revision as last seen (the console's own writes included).
     var lastRevision: StoreRevision?
-    /// Lists another writer changed while they were not on screen.
+    /// Panes another writer changed while they were not on screen.
     var stalePanes: Set<PaneKind> = []
-    /// Orders and users are first loaded after the inventory (see `start`).
-    var remainingPanesRequested = false
+    /// Panes that have loaded once (the others load when first shown).
+    var loadedPanes: Set<PaneKind> = []
     var ticks = 0
 
-    /// Rows a list pane can show under its header.
-    var visibleRows: Int { max(1, size.height - 7) }
+    var terminal = TerminalState()
+    var isFinished = false
+    /// The signal that ended the console, for its exit status (130, 143).
+    public internal(set) var exitSignal: Int32?
 
-    static let minimumSize = Size(width: 60, height: 15)
+    init(size: Size, theme: Theme, keyMap: KeyMap, now: Timestamp, settings: ConsoleSettings) {
+        layout = ConsoleLayout(size: size)
+        self.theme = theme
+        self.keyMap = keyMap
+        self.now = now
+        self.settings = settings
+        orders = ListPane(source: OrdersSource(), columns: settings.columns(for: .orders))
+        inventory = ListPane(source: InventorySource(), columns: settings.columns(for: .inventory))
+        users = ListPane(source: UsersSource(), columns: settings.columns(for: .users))
+        audit = ListPane(source: AuditSource(), columns: settings.columns(for: .audit))
+    }
 
-    var isTooSmall: Bool { size.width < Self.minimumSize.width || size.height < Self.minimumSize.height }
+    var size: Size { layout.size }
+    var isTooSmall: Bool { layout.isTooSmall }
+    var current: any ConsolePane { self[pane: pane] }
+    var inDetail: Bool { current.hasDetail }
+
+    /// The pane of `kind`, for routing. Modifying moves the pane out and
+    /// back, so its buffers are not copied (the requests ring holds 10,000
+    /// records).
+    subscript(pane kind: PaneKind) -> any ConsolePane {
+        get {
+            switch kind {
+            case .orders: orders
+            case .inventory: inventory
+            case .users: users
+            case .audit: audit
+            case .requests: requests
+            case .metrics: metrics
+            }
+        }
+        _modify {
+            var taken = take(kind)
+            defer { put(taken) }
+            yield &taken
+        }
+    }
+
+    private mutating func take(_ kind: PaneKind) -> any ConsolePane {
+        switch kind {
+        case .orders:
+            defer { orders = ListPane(source: OrdersSource()) }
+            return orders
+        case .inventory:
+            defer { inventory = ListPane(source: InventorySource()) }
+            return inventory
+        case .users:
+            defer { users = ListPane(source: UsersSource()) }
+            return users
+        case .audit:
+            defer { audit = ListPane(source: AuditSource()) }
+            return audit
+        case .requests:
+            defer { requests = RequestsPane() }
+            return requests
+        case .metrics:
+            return metrics
+        }
+    }
+
+    private mutating func put(_ pane: any ConsolePane) {
+        switch pane {
+        case let pane as ListPane<OrdersSource>: orders = pane
+        case let pane as ListPane<InventorySource>: inventory = pane
+        case let pane as ListPane<UsersSource>: users = pane
+        case let pane as ListPane<AuditSource>: audit = pane
+        case let pane as RequestsPane: requests = pane
+        case let pane as MetricsPane: metrics = pane
+        default: preconditionFailure("unknown pane \(type(of: pane))")
+        }
+    }
+
+    /// The flash line says `text` until a few seconds from now.
+    mutating func flash(_ text: String, isError: Bool = false) {
+        var flash = Flash(text, isError: isError)
+        flash.expires = now.adding(seconds: isError ? 10 : 6)
+        self.flash = flash
+    }
+
+    mutating func show(_ flash: Flash) {
+        self.flash(flash.text, isError: flash.isError)
+    }
+
+    /// Puts `text` on the terminal's clipboard (the runner sends OSC 52).
+    mutating func copy(_ text: String) {
+        terminal.clipboard = text
+        terminal.clipboardSerial += 1
+    }
 }

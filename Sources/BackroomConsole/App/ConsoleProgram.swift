@@ -3,9 +3,10 @@ import BackroomServices
 import BackroomTelemetry
 import TerminalKit
 
-/// The operator console as an Elm-style program: `update` applies one
-/// message and returns the queries and writes to run; `view` draws the
-/// model. Every write goes through the service layer as the operator.
+/// The operator console as an Elm-style program. The root keeps the frame,
+/// routes keys and answers to the pane they belong to, and owns what is
+/// above the panes: overlays (help, dialogs, the y/n step), the command
+/// line, the flash line. `update` is pure: time arrives in `.tick`.
 public struct ConsoleProgram: TerminalProgram {
     public typealias Model = ConsoleModel
     public typealias Message = ConsoleMessage
@@ -21,91 +22,44 @@ public struct ConsoleProgram: TerminalProgram {
 
     public func start(size: Size) -> (ConsoleModel, [Command<ConsoleMessage>]) {
         var model = ConsoleModel(
-            size: size, theme: environment.theme, readOnly: environment.readOnly,
-            keyMap: KeyMap(readOnly: environment.readOnly), now: shop.clock.now()
+            size: size, theme: environment.theme, keyMap: KeyMap(role: principal.role, readOnly: environment.readOnly),
+            now: shop.clock.now(), settings: environment.settings
         )
         model.live.connection = environment.serverLabel == nil ? nil : .connecting
-        if let notice = environment.startupNotice {
-            model.flash = Flash(text: "⚠ " + notice, isError: true, expires: shop.clock.now().adding(seconds: 15))
-        }
-        // The pane the operator sees first, alone: on two cores, counting a
-        // million orders beside it would double the time to the first frame.
-        // The other panes load once it has answered (or once one is shown).
-        var commands = loadInventory(&model, .first)
-        commands += countInventory(&model, refreshingSummary: true)
-        commands.append(checkRevision())
+        if let notice = environment.startupNotice { model.flash("⚠ " + notice, isError: true) }
+        // The pane the operator sees first loads alone: on two cores,
+        // counting a million orders beside it would double the time to the
+        // first frame. The others load when first shown.
+        let first = canShow(.inventory, model) ? .inventory : shownPanes(model).first ?? .requests
+        let commands = show(first, &model) + [checkRevision()]
         return (model, commands)
-    }
-
-    func loadRemainingPanes(_ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        guard !model.remainingPanesRequested else { return [] }
-        model.remainingPanesRequested = true
-        return loadOrders(&model, .first) + countOrders(&model) + loadUsers(&model, .first) + countUsers(&model)
     }
 
     public func message(for event: InputEvent, model: ConsoleModel) -> ConsoleMessage? {
         .input(event)
     }
 
-    public func tick(model: ConsoleModel) -> ConsoleMessage? { .tick }
+    /// The only clock read: the tick carries the time into `update`.
+    public func tick(model: ConsoleModel) -> ConsoleMessage? { .tick(shop.clock.now()) }
 
     public func isFinished(_ model: ConsoleModel) -> Bool { model.isFinished }
+
+    public func terminalState(_ model: ConsoleModel) -> TerminalState { model.terminal }
 
     public func update(_ model: inout ConsoleModel, _ message: ConsoleMessage) -> [Command<ConsoleMessage>] {
         switch message {
         case .input(.resize(let size)):
-            let grew = size.height > model.size.height
-            model.size = size
-            // More rows fit: fetch them (the window was cut to the old height).
-            return grew ? reloadVisible(&model) : []
+            return resize(to: size, &model)
         case .input(.key(let key)):
             return handleKey(key, &model)
         case .input(.mouse(let event)):
             return handleMouse(event, &model)
-        case .tick:
-            return handleTick(&model)
-        case .inventory(let loaded):
-            let remaining = loadRemainingPanes(&model)
-            guard loaded.serial == model.inventory.serial else { return remaining }
-            apply(loaded, to: &model.inventory)
-            return remaining
-        case .orders(let loaded):
-            guard loaded.serial == model.orders.serial else { return [] }
-            apply(loaded, to: &model.orders)
-            return []
-        case .users(let loaded):
-            guard loaded.serial == model.users.serial else { return [] }
-            apply(loaded, to: &model.users)
-            return []
-        case .counted(let pane, let serial, let result):
-            guard case .success(let count) = result else { return [] }
-            switch pane {
-            case .inventory where serial == model.inventory.countSerial: model.inventory.total = count
-            case .orders where serial == model.orders.countSerial: model.orders.total = count
-            case .users where serial == model.users.countSerial: model.users.total = count
-            default: break
-            }
-            return []
+        case .tick(let now):
+            return handleTick(now, &model)
+        case .pane(let kind, let answer):
+            return route(kind, &model) { pane, context in pane.receive(answer, context) }
         case .summary(let summary):
             model.summary = summary
-            return []
-        case .ledger(let sku, let result):
-            if case .product(let item, _, let scroll) = model.detail, item.sku == sku {
-                model.detail = .product(item, ledger: (try? result.get()) ?? [], scroll: scroll)
-            }
-            return []
-        case .productDetail(let fresh):
-            if case .product(let item, let ledger, let scroll) = model.detail, item.sku == fresh.sku {
-                model.detail = .product(fresh, ledger: ledger, scroll: scroll)
-            }
-            return []
-        case .orderDetail(let number, let result):
-            if case .order(let open, _) = model.detail, open == number {
-                switch result {
-                case .success(let detail): model.detail = .order(number, detail)
-                case .failure(let error): model.detail = nil; showError(error, &model)
-                }
-            }
             return []
         case .revision(let revision):
             return handleRevision(revision, &model)
@@ -114,317 +68,264 @@ public struct ConsoleProgram: TerminalProgram {
         case .live(let update):
             applyLive(update, &model)
             return []
-        case .quit:
+        case .settingsSaved(let result):
+            switch result {
+            case .success(let path): model.flash("Columns saved to \(path).")
+            case .failure(let error): model.flash("✗ Columns apply now but were not saved: \(error.message)", isError: true)
+            }
+            return []
+        case .quit(let signal):
+            model.exitSignal = signal
             model.isFinished = true
             return []
         }
     }
 
-    private func apply<Item>(_ loaded: ListLoaded<Item>, to list: inout ListState<Item>) {
-        switch loaded.result {
-        case .success(let window):
-            list.apply(window, fetch: loaded.fetch, limit: loaded.limit)
-        case .failure(let error):
-            list.isLoading = false
-            list.error = error.message
+    // MARK: Routing
+
+    /// What a pane works with now.
+    func context(_ model: ConsoleModel) -> PaneContext {
+        var environment = self.environment
+        environment.settings = model.settings
+        environment.theme = model.theme
+        return PaneContext(
+            environment: environment, now: model.now, layout: model.layout, theme: model.theme, keyMap: model.keyMap,
+            summary: model.summary, live: model.live
+        )
+    }
+
+    /// Runs `body` on the pane of `kind` and applies what it asks of the
+    /// root. A destructive binding's work always waits for y.
+    func route(
+        _ kind: PaneKind, _ model: inout ConsoleModel, destructive binding: KeyBinding? = nil,
+        _ body: (inout any ConsolePane, PaneContext) -> PaneOutcome
+    ) -> [Command<ConsoleMessage>] {
+        let context = context(model)
+        let outcome = body(&model[pane: kind], context)
+        return apply(outcome, destructive: binding, &model)
+    }
+
+    func apply(_ outcome: PaneOutcome, destructive binding: KeyBinding? = nil, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+        var outcome = outcome
+        if let binding, outcome.confirmation == nil, !outcome.commands.isEmpty {
+            outcome.confirmation = Confirmation(title: binding.help + "?", message: "This cannot be undone.", commands: outcome.commands)
+            outcome.commands = []
+        }
+        var commands = outcome.commands
+        if let flash = outcome.flash { model.show(flash) }
+        if let text = outcome.clipboard { model.copy(text) }
+        if let dialog = outcome.dialog { model.overlays.append(.dialog(dialog)) }
+        if let confirmation = outcome.confirmation { model.overlays.append(.confirm(confirmation)) }
+        if let notice = outcome.notice { model.overlays.append(.notice(notice)) }
+        if let target = outcome.navigation { commands += navigate(to: target, &model) }
+        return commands
+    }
+
+    // MARK: Panes
+
+    func canShow(_ kind: PaneKind, _ model: ConsoleModel) -> Bool {
+        model.keyMap.bindings.contains { $0.action == kind.showAction }
+    }
+
+    /// The panes this operator can see, in tab order.
+    func shownPanes(_ model: ConsoleModel) -> [PaneKind] {
+        PaneKind.allCases.filter { canShow($0, model) }
+    }
+
+    func show(_ kind: PaneKind, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+        guard canShow(kind, model) else {
+            model.flash("✗ A \(principal.role.rawValue) cannot see \(kind.title).", isError: true)
+            return []
+        }
+        model.pane = kind
+        guard !model.loadedPanes.contains(kind) || model.stalePanes.contains(kind) else { return [] }
+        model.loadedPanes.insert(kind)
+        model.stalePanes.remove(kind)
+        var commands = route(kind, &model) { pane, context in pane.reload(context) }
+        if kind == .inventory || kind == .metrics { commands.append(loadSummary()) }
+        return commands
+    }
+
+    /// Shows `kind` without loading it: the caller loads it as it wants.
+    func showForLoading(_ kind: PaneKind, _ model: inout ConsoleModel) -> Bool {
+        guard canShow(kind, model) else {
+            model.flash("✗ A \(principal.role.rawValue) cannot see \(kind.title).", isError: true)
+            return false
+        }
+        model.pane = kind
+        model.loadedPanes.insert(kind)
+        model.stalePanes.remove(kind)
+        return true
+    }
+
+    func cyclePane(by step: Int, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+        let panes = shownPanes(model)
+        guard let index = panes.firstIndex(of: model.pane) else { return [] }
+        return show(panes[(index + step + panes.count) % panes.count], &model)
+    }
+
+    /// Goes to a record or a view of records (`:BR-000042`, a link).
+    func navigate(to target: Navigation, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+        switch target {
+        case .order:
+            return show(.orders, &model) + route(.orders, &model) { pane, context in pane.open(target, context) }
+        case .product:
+            return show(.inventory, &model) + route(.inventory, &model) { pane, context in pane.open(target, context) }
+        case .user(let email):
+            guard showForLoading(.users, &model) else { return [] }
+            _ = model.users.closeDetail()
+            return route(.users, &model) { pane, context in pane.setFilter(email, context) }
+        case .ordersOfCustomer(let id, let email):
+            guard showForLoading(.orders, &model) else { return [] }
+            model.orders.source.filter = OrderFilter(customerID: id)
+            model.orders.source.customerEmail = email
+            _ = model.orders.closeDetail()
+            let context = context(model)
+            return apply(model.orders.reloadFromTop(context), &model)
+        case .ordersWithStatus(let statuses):
+            guard showForLoading(.orders, &model) else { return [] }
+            model.orders.source.filter.statuses = statuses
+            model.orders.source.filter.customerID = nil
+            model.orders.source.customerEmail = nil
+            _ = model.orders.closeDetail()
+            let context = context(model)
+            return apply(model.orders.reloadFromTop(context), &model)
+        case .auditTarget(_, let id):
+            guard showForLoading(.audit, &model) else { return [] }
+            return route(.audit, &model) { pane, context in pane.setFilter(id, context) }
         }
     }
 
-    // MARK: Keys
+    // MARK: Time and change
 
-    func handleKey(_ key: Key, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        model.now = shop.clock.now()
-        if let overlay = model.overlay { return handleOverlayKey(key, overlay, &model) }
-        switch model.mode {
-        case .filter(var input):
-            return handleFilterKey(key, &input, &model)
-        case .command(var input):
-            return handleCommandKey(key, &input, &model)
-        case .normal:
-            break
-        }
-        if model.isTooSmall {
-            if key == .character("q") || key == .control("c") { model.isFinished = true }
-            return []
-        }
-        guard let action = model.keyMap.action(for: key, pane: model.pane, inDetail: model.detail != nil) else { return [] }
-        return perform(action, &model)
-    }
-
-    func perform(_ action: ConsoleAction, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        switch action {
-        case .quit:
-            model.isFinished = true
-            return []
-        case .help:
-            model.overlay = .help
-            return []
-        case .command:
-            model.mode = .command(TextInput())
-            return []
-        case .toggleMouse:
-            model.mouseEnabled.toggle()
-            flash(model.mouseEnabled ? "Mouse on: wheel scrolls, click selects." : "Mouse off.", &model)
-            return []
-        case .showOrders: return show(.orders, &model)
-        case .showInventory: return show(.inventory, &model)
-        case .showUsers: return show(.users, &model)
-        case .showRequests: return show(.requests, &model)
-        case .showMetrics: return show(.metrics, &model)
-        case .nextPane: return show(PaneKind(rawValue: (model.pane.rawValue + 1) % PaneKind.allCases.count)!, &model)
-        case .previousPane:
-            return show(PaneKind(rawValue: (model.pane.rawValue + PaneKind.allCases.count - 1) % PaneKind.allCases.count)!, &model)
-        case .back:
-            return back(&model)
-        case .filter:
-            model.mode = .filter(TextInput(currentFilterText(model)))
-            return []
-        default:
-            break
-        }
-        if model.detail != nil { return performInDetail(action, &model) }
-        switch model.pane {
-        case .inventory: return performInventory(action, &model)
-        case .orders: return performOrders(action, &model)
-        case .users: return performUsers(action, &model)
-        case .requests: return performRequests(action, &model)
-        case .metrics: return performMetrics(action, &model)
-        }
-    }
-
-    func show(_ pane: PaneKind, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        model.pane = pane
-        model.detail = nil
-        return loadRemainingPanes(&model) + reloadIfStale(pane, &model)
-    }
-
-    func back(_ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        if model.detail != nil {
-            model.detail = nil
-            return []
-        }
-        if !currentFilterText(model).isEmpty {
-            return applyFilter("", &model)
-        }
-        return []
-    }
-
-    // MARK: Filter and command line
-
-    func currentFilterText(_ model: ConsoleModel) -> String {
-        switch model.pane {
-        case .inventory: model.inventoryFilter.text ?? ""
-        case .orders: model.orderFilter.text ?? ""
-        case .users: model.userFilter.text ?? ""
-        case .requests: model.live.text
-        case .metrics: ""
-        }
-    }
-
-    func handleFilterKey(_ key: Key, _ input: inout TextInput, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        switch key {
-        case .enter:
-            model.mode = .normal
-            return []
-        case .escape:
-            model.mode = .normal
-            return applyFilter("", &model)
-        default:
-            guard input.handle(key) else { return [] }
-            model.mode = .filter(input)
-            // The list follows as you type; answers to older keystrokes are dropped.
-            return applyFilter(input.value, &model)
-        }
-    }
-
-    func applyFilter(_ text: String, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        let value: String? = text.trimmingWhitespace().isEmpty ? nil : text
-        switch model.pane {
-        case .inventory:
-            model.inventoryFilter.text = value
-            return loadInventory(&model, .first) + countInventory(&model)
-        case .orders:
-            model.orderFilter.text = value
-            return loadOrders(&model, .first) + countOrders(&model)
-        case .users:
-            model.userFilter.text = value
-            return loadUsers(&model, .first) + countUsers(&model)
-        case .requests:
-            model.live.text = text
-            model.live.scroll = 0
-            return []
-        case .metrics:
-            return []
-        }
-    }
-
-    func handleCommandKey(_ key: Key, _ input: inout TextInput, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        switch key {
-        case .escape:
-            model.mode = .normal
-            return []
-        case .enter:
-            model.mode = .normal
-            return runCommandLine(input.value, &model)
-        default:
-            _ = input.handle(key)
-            model.mode = .command(input)
-            return []
-        }
-    }
-
-    /// `:orders`, `:orders status=paid`, `:inventory`, `:users`, `:requests`,
-    /// `:metrics`, `:theme NAME`, `:mouse on|off`, `:help`, `:q`.
-    func runCommandLine(_ line: String, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        let words = line.split(separator: " ").map(String.init)
-        guard let verb = words.first?.lowercased() else { return [] }
-        switch verb {
-        case "q", "quit", "exit":
-            model.isFinished = true
-            return []
-        case "orders", "o":
-            var commands = show(.orders, &model)
-            for argument in words.dropFirst() where argument.hasPrefix("status=") {
-                let names = argument.dropFirst("status=".count).split(separator: ",")
-                do {
-                    model.orderFilter.statuses = Set(try names.map { name throws(BackroomError) in try OrderStatus(parsing: String(name)) })
-                } catch {
-                    showError(error, &model)
-                    return commands
-                }
-                commands += loadOrders(&model, .first) + countOrders(&model)
-            }
-            return commands
-        case "inventory", "inv", "i": return show(.inventory, &model)
-        case "users", "u": return show(.users, &model)
-        case "requests", "r": return show(.requests, &model)
-        case "metrics", "m": return show(.metrics, &model)
-        case "help", "h": model.overlay = .help; return []
-        case "mouse":
-            model.mouseEnabled = words.dropFirst().first != "off"
-            return []
-        case "theme":
-            guard let name = words.dropFirst().first else {
-                let names = ThemeLoader.available(in: environment.themeDirectories)
-                flash("Themes: \((["default"] + names.filter { $0 != "default" }).joined(separator: ", ")). Use :theme NAME.", &model)
-                return []
-            }
-            do {
-                let loaded = try ThemeLoader.resolve(name, directories: environment.themeDirectories)
-                model.theme = loaded.theme
-                flash("Theme \(loaded.theme.name)" + (loaded.warnings.isEmpty ? "." : " (\(loaded.warnings.joined(separator: "; ")))."), &model)
-            } catch {
-                flash("✗ \(error.description)", &model, isError: true)
-            }
-            return []
-        default:
-            flash("✗ Unknown command :\(verb). Try :orders, :inventory, :users, :requests, :metrics, :theme NAME, :q.", &model, isError: true)
-            return []
-        }
-    }
-
-    // MARK: Flash
-
-    func flash(_ text: String, _ model: inout ConsoleModel, isError: Bool = false) {
-        model.flash = Flash(text: text, isError: isError, expires: shop.clock.now().adding(seconds: isError ? 10 : 6))
-    }
-
-    func showError(_ error: BackroomError, _ model: inout ConsoleModel) {
-        flash("✗ " + error.message, &model, isError: true)
-    }
-
-    // MARK: Ticks and outside changes
-
-    func handleTick(_ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+    func handleTick(_ now: Timestamp, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+        model.now = now
         model.ticks += 1
-        model.now = shop.clock.now()
-        if let flash = model.flash, flash.expires <= model.now { model.flash = nil }
+        if let expires = model.flash?.expires, expires <= now { model.flash = nil }
+        var commands: [Command<ConsoleMessage>] = []
+        if let pending = model.pendingCount, now.millisecondsSince1970 - pending.since.millisecondsSince1970 >= PendingCount.patienceMilliseconds {
+            model.pendingCount = nil
+            commands += resolveDigits(pending, &model)
+        }
         // Once a second: has anyone (another process included) changed the store?
-        return model.ticks % 4 == 0 ? [checkRevision()] : []
+        if model.ticks % 4 == 0 { commands.append(checkRevision()) }
+        return commands
     }
 
     func checkRevision() -> Command<ConsoleMessage> {
-        let store = shop.store
+        let shop = self.shop
         return Command {
-            guard let revision = try? await store.revision() else { return nil }
+            guard let revision = try? await shop.revision() else { return nil }
             return .revision(revision)
         }
     }
 
-    /// Another writer changed the store: the pane on screen reloads at once;
-    /// the others are marked stale and reload when shown, so a console on
-    /// the metrics pane does not re-read every list once a second under load.
-    func handleRevision(_ revision: StoreRevision, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        defer { model.lastRevision = revision }
-        guard let last = model.lastRevision, last != revision else { return [] }
-        if last.catalog != revision.catalog || last.stock != revision.stock { model.stalePanes.insert(.inventory) }
-        if last.orders != revision.orders { model.stalePanes.insert(.orders) }
-        if last.users != revision.users { model.stalePanes.insert(.users) }
-        var commands: [Command<ConsoleMessage>] = []
-        // The metrics pane shows the low-stock figure.
-        if model.pane == .metrics, model.stalePanes.contains(.inventory) { commands.append(loadSummary()) }
-        return commands + reloadIfStale(model.pane, &model)
-    }
-
-    func reloadIfStale(_ pane: PaneKind, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        guard model.stalePanes.remove(pane) != nil else { return [] }
-        var commands = reload(pane, &model, refreshingSummary: pane == .inventory)
-        switch (pane, model.detail) {
-        case (.inventory, .product(let item, _, _)): commands += reloadProductDetail(item, &model)
-        case (.orders, .order(let number, _)): commands.append(loadOrderDetail(number))
-        default: break
-        }
-        return commands
-    }
-
-    /// Fetches the rows on screen again, keeping the selection and the scroll position.
-    func reload(_ pane: PaneKind, _ model: inout ConsoleModel, refreshingSummary: Bool = false) -> [Command<ConsoleMessage>] {
-        switch pane {
-        case .inventory:
-            let fetch = model.inventory.reloadFetch
-            return loadInventory(&model, fetch) + countInventory(&model, refreshingSummary: refreshingSummary)
-        case .orders:
-            let fetch = model.orders.reloadFetch
-            return loadOrders(&model, fetch) + countOrders(&model)
-        case .users:
-            let fetch = model.users.reloadFetch
-            return loadUsers(&model, fetch) + countUsers(&model)
-        default:
-            return []
-        }
-    }
-
-    func reloadVisible(_ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        reload(.inventory, &model) + reload(.orders, &model) + reload(.users, &model)
-    }
-
     func loadSummary() -> Command<ConsoleMessage> {
-        let inventory = shop.inventory
-        let principal = self.principal
+        let (inventory, principal) = (shop.inventory, self.principal)
         return Command {
             guard let summary = try? await inventory.summary(by: principal) else { return nil }
             return .summary(summary)
         }
     }
 
-    // MARK: Mouse
+    /// The panes whose rows a change of revision can touch. Every write is
+    /// audited, so the audit pane changes with any of them.
+    static func panesChanged(from old: StoreRevision, to new: StoreRevision) -> Set<PaneKind> {
+        var panes: Set<PaneKind> = []
+        if old.catalog != new.catalog || old.stock != new.stock { panes.insert(.inventory) }
+        if old.orders != new.orders { panes.insert(.orders) }
+        if old.users != new.users { panes.insert(.users) }
+        if !panes.isEmpty { panes.insert(.audit) }
+        return panes
+    }
 
-    func handleMouse(_ event: MouseEvent, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
-        guard model.mouseEnabled, model.overlay == nil else { return [] }
-        switch event.kind {
-        case .wheelDown: return perform(.down, &model) + perform(.down, &model) + perform(.down, &model)
-        case .wheelUp: return perform(.up, &model) + perform(.up, &model) + perform(.up, &model)
-        case .click:
-            // Rows start below the header, tabs, box edge and table header.
-            let row = event.y - 4
-            guard row >= 0, model.detail == nil else { return [] }
-            switch model.pane {
-            case .inventory: if row < model.inventory.items.count { model.inventory.select(row) }
-            case .orders: if row < model.orders.items.count { model.orders.select(row) }
-            case .users: if row < model.users.items.count { model.users.select(row) }
-            default: break
+    /// Another writer changed the store: the pane on screen reloads now; the
+    /// others are marked stale and reload when shown, so a console on the
+    /// metrics pane does not re-read every list once a second under load.
+    func handleRevision(_ revision: StoreRevision, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+        defer { model.lastRevision = revision }
+        guard let last = model.lastRevision, last != revision else { return [] }
+        return reload(Self.panesChanged(from: last, to: revision), &model)
+    }
+
+    /// Reloads `panes`: now for the one on screen, when shown for the rest.
+    func reload(_ panes: Set<PaneKind>, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+        var commands: [Command<ConsoleMessage>] = []
+        for kind in panes where model.loadedPanes.contains(kind) {
+            if kind == model.pane {
+                commands += route(kind, &model) { pane, context in pane.reload(context) }
+            } else {
+                model.stalePanes.insert(kind)
             }
-            return []
+        }
+        if panes.contains(.inventory) && (model.pane == .inventory || model.pane == .metrics) { commands.append(loadSummary()) }
+        return commands
+    }
+
+    /// The console's own write finished: its panes reload once, and the
+    /// store's revision after it becomes the known one, so the next
+    /// revision check does not reload them a second time.
+    func handleWritten(_ outcome: WriteOutcome, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+        var panes = outcome.panes
+        if let revision = outcome.revision {
+            if let last = model.lastRevision { panes.formUnion(Self.panesChanged(from: last, to: revision)) }
+            model.lastRevision = revision
+        }
+        if case .success = outcome.result { panes.insert(.audit) }
+        var shownInDialog = false
+        if case .dialog(var dialog)? = model.overlays.last, dialog.isSubmitting {
+            switch outcome.result {
+            case .success:
+                model.overlays.removeLast()
+            case .failure(let error):
+                dialog.show(error)
+                model.overlays[model.overlays.count - 1] = .dialog(dialog)
+                shownInDialog = true
+            }
+        }
+        switch outcome.result {
+        case .success(let text):
+            model.flash("✓ " + text)
+            if let notice = outcome.notice { model.overlays.append(.notice(notice)) }
+            if let kind = outcome.clearsMarks { model[pane: kind].clearMarks() }
+        case .failure(let error):
+            if !shownInDialog { model.flash("✗ " + error.message, isError: true) }
+        }
+        return reload(panes, &model)
+    }
+
+    func applyLive(_ update: LiveUpdate, _ model: inout ConsoleModel) {
+        switch update {
+        case .requests(let records):
+            model.requests.receive(records)
+        case .snapshot(let snapshot):
+            model.live.snapshot = snapshot
+        case .connection(let connection):
+            model.live.connection = connection
+        case .storeSizes(let database, let wal):
+            model.live.storeSizes = (database, wal)
+        }
+    }
+
+    func resize(to size: Size, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
+        model.layout = ConsoleLayout(size: size)
+        guard !model.isTooSmall else { return [] }
+        // Every pane keeps its selection on screen; the one shown first.
+        let panes = [model.pane] + PaneKind.allCases.filter { $0 != model.pane && model.loadedPanes.contains($0) }
+        return panes.flatMap { kind in route(kind, &model) { pane, context in pane.resized(context) } }
+    }
+}
+
+extension PaneKind {
+    /// The key map action that shows the pane.
+    var showAction: ConsoleAction {
+        switch self {
+        case .orders: .showOrders
+        case .inventory: .showInventory
+        case .users: .showUsers
+        case .requests: .showRequests
+        case .metrics: .showMetrics
+        case .audit: .showAudit
         }
     }
 }

@@ -1,6 +1,6 @@
 /// The console's panes, in tab order.
 public enum PaneKind: Int, Sendable, Hashable, CaseIterable {
-    case orders, inventory, users, requests, metrics
+    case orders, inventory, users, requests, metrics, audit
 
     public var title: String {
         switch self {
@@ -9,8 +9,10 @@ public enum PaneKind: Int, Sendable, Hashable, CaseIterable {
         case .users: "Users"
         case .requests: "Requests"
         case .metrics: "Metrics"
+        case .audit: "Audit"
         }
     }
 
-    var isList: Bool { self != .metrics }
+    /// The name `:` takes for it.
+    public var commandName: String { title.lowercased() }
 }

@@ -64,3 +64,12 @@ enum Formatting {
         String(format: "%.1f%%", ratio * 100)
     }
 }
+
+extension Formatting {
+    /// `1 row`, `2 rows`, `1,204 rows`.
+    static func count(_ value: Int64, _ noun: String, plural: String? = nil) -> String { count(Int(value), noun, plural: plural) }
+
+    static func count(_ value: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(grouped(value)) \(value == 1 ? noun : (plural ?? noun + "s"))"
+    }
+}

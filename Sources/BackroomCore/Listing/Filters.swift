@@ -70,3 +70,20 @@ public struct UserFilter: Sendable, Hashable {
         self.status = status
     }
 }
+
+/// Which audit entries a list shows (newest first).
+public struct AuditFilter: Sendable, Hashable {
+    /// The actor exactly (an email, or a process's name).
+    public var actor: String?
+    /// An action, or its area with a trailing dot (`stock.` finds
+    /// `stock.adjust` and `stock.set`).
+    public var action: String?
+    /// Text the target or the summary contains.
+    public var text: String?
+
+    public init(actor: String? = nil, action: String? = nil, text: String? = nil) {
+        self.actor = actor
+        self.action = action
+        self.text = text
+    }
+}

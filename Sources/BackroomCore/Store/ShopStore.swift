@@ -138,9 +138,19 @@ public protocol ShopStore: Sendable {
     /// Revokes every live token of a user; returns how many.
     func revokeAllTokens(userID: Int64, context: WriteContext) async throws -> Int
 
+    // MARK: Batches
+
+    /// Applies `writes` in one transaction, each in a savepoint of its own:
+    /// one that breaks a rule is rolled back alone and reported, the others
+    /// are committed together. The results are in the order of `writes`.
+    func perform(_ writes: [StoreWrite], context: WriteContext) async throws -> [Result<StoreWriteResult, BackroomError>]
+
     // MARK: Audit, health, invariants
 
-    func auditLog(window: ListWindow) async throws -> Window<AuditEntry>
+    /// Audit entries, newest first.
+    func auditLog(matching filter: AuditFilter, window: ListWindow) async throws -> Window<AuditEntry>
+
+    func countAuditEntries(matching filter: AuditFilter) async throws -> Int
 
     func revision() async throws -> StoreRevision
 

@@ -26,6 +26,10 @@ public final class ManualTimeSource: TimeSource {
         current.withLock { $0 = $0.adding(seconds: seconds) }
     }
 
+    public func advance(milliseconds: Int64) {
+        current.withLock { $0 = $0.adding(milliseconds: milliseconds) }
+    }
+
     public func set(_ timestamp: Timestamp) {
         current.withLock { $0 = timestamp }
     }

@@ -126,7 +126,7 @@ public struct InventoryService: Sendable {
         try TextRules.optionalLine(text, field: "q", label: "search text", maximum: 200)
     }
 
-    private func context(_ principal: Principal) -> WriteContext {
+    func context(_ principal: Principal) -> WriteContext {
         WriteContext(principal: principal, at: clock.now())
     }
 }

@@ -51,6 +51,12 @@ public final class Shop: Sendable {
         audit = AuditService(store: store)
     }
 
+    /// The store's change counters: a reader that remembers them learns
+    /// whether anyone (another process included) wrote since.
+    public func revision() async throws -> StoreRevision {
+        try await store.revision()
+    }
+
     /// Verifies the inventory invariants; empty means consistent.
     public func checkInvariants() async throws -> [InvariantViolation] {
         try await store.checkInvariants(now: clock.now())

@@ -115,7 +115,7 @@ public struct UserService: Sendable {
         return user
     }
 
-    private func context(_ principal: Principal) -> WriteContext {
+    func context(_ principal: Principal) -> WriteContext {
         WriteContext(principal: principal, at: clock.now())
     }
 

@@ -39,39 +39,41 @@ extension SQLiteShopStore {
     }
 
     public func updateProduct(_ sku: SKU, changes: ProductChanges, expectedVersion: Int64?, context: WriteContext) async throws -> InventoryItem {
-        try await immediateWrite { db in
-            let current = try InventoryRows.require(db, sku: sku, now: context.at)
-            if let expectedVersion, expectedVersion != current.product.version {
-                throw BackroomError.conflict("\(sku) was changed by someone else (version \(current.product.version), you had \(expectedVersion)); nothing written.")
-            }
-            let updated = changes.applied(to: current.product)
-            if let price = changes.price, price.currency != current.product.price.currency {
-                throw BackroomError.validation("price", "This shop sells in \(current.product.price.currency.code), not \(price.currency.code).")
-            }
-            guard updated != current.product else { return current }
-            try db.cachedStatement(sql: """
-                UPDATE product SET name = ?, description = ?, price = ?, reorder_point = ?, status = ?,
-                    version = version + 1, updated_at = ?
-                WHERE id = ?
-                """).execute(arguments: [
-                    updated.name, updated.description, updated.price.minorUnits, updated.reorderPoint,
-                    updated.status.rawValue, context.at.millisecondsSince1970, current.id,
-                ])
-            if context.isAudited {
-                let action: String
-                if current.product.status != updated.status {
-                    action = updated.status == .archived ? "product.archive" : "product.restore"
-                } else {
-                    action = "product.update"
-                }
-                try AuditLog.append(db, context: context, AuditRecord(
-                    action: action, targetType: "product", targetID: sku.rawValue,
-                    summary: changes.summary(from: current.product, to: updated)
-                ))
-            }
-            try self.bump(.catalog, in: db)
-            return try InventoryRows.fetch(db, id: current.id, now: context.at)!
+        try await immediateWrite { db in try self.updateProductInTransaction(db, sku, changes: changes, expectedVersion: expectedVersion, context: context) }
+    }
+
+    func updateProductInTransaction(_ db: Database, _ sku: SKU, changes: ProductChanges, expectedVersion: Int64?, context: WriteContext) throws -> InventoryItem {
+        let current = try InventoryRows.require(db, sku: sku, now: context.at)
+        if let expectedVersion, expectedVersion != current.product.version {
+            throw BackroomError.conflict("\(sku) was changed by someone else (version \(current.product.version), you had \(expectedVersion)); nothing written.")
         }
+        let updated = changes.applied(to: current.product)
+        if let price = changes.price, price.currency != current.product.price.currency {
+            throw BackroomError.validation("price", "This shop sells in \(current.product.price.currency.code), not \(price.currency.code).")
+        }
+        guard updated != current.product else { return current }
+        try db.cachedStatement(sql: """
+            UPDATE product SET name = ?, description = ?, price = ?, reorder_point = ?, status = ?,
+                version = version + 1, updated_at = ?
+            WHERE id = ?
+            """).execute(arguments: [
+                updated.name, updated.description, updated.price.minorUnits, updated.reorderPoint,
+                updated.status.rawValue, context.at.millisecondsSince1970, current.id,
+            ])
+        if context.isAudited {
+            let action: String
+            if current.product.status != updated.status {
+                action = updated.status == .archived ? "product.archive" : "product.restore"
+            } else {
+                action = "product.update"
+            }
+            try AuditLog.append(db, context: context, AuditRecord(
+                action: action, targetType: "product", targetID: sku.rawValue,
+                summary: changes.summary(from: current.product, to: updated)
+            ))
+        }
+        try self.bump(.catalog, in: db)
+        return try InventoryRows.fetch(db, id: current.id, now: context.at)!
     }
 
     public func inventoryItem(_ sku: SKU, now: Timestamp) async throws -> InventoryItem? {

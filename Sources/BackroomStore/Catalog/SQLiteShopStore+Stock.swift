@@ -3,55 +3,57 @@ import GRDB
 
 extension SQLiteShopStore {
     public func changeStock(_ sku: SKU, _ instruction: StockInstruction, reason: MovementReason, reference: String?, context: WriteContext) async throws -> StockChange {
-        try await immediateWrite { db in
-            guard let productID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM product WHERE sku = ?"), arguments: [sku.rawValue]) else {
-                throw BackroomError.notFound("No product with SKU \(sku).")
-            }
-            try Holds.releaseExpired(db, productID: productID, now: context.at)
-            let before = try InventoryRows.fetch(db, id: productID, now: context.at)!
-            let delta: Int64
-            switch instruction {
-            case .adjust(let by):
-                delta = by
-            case .setCount(let count, let expected):
-                guard before.stock.onHand == expected else {
-                    throw BackroomError(
-                        .conflict,
-                        "\(before.sku) changed to \(before.stock.onHand) while you were editing (you saw \(expected)); nothing written.",
-                        field: "expected",
-                        detail: .currentCount(before.stock.onHand)
-                    )
-                }
-                delta = count - before.stock.onHand
-            }
-            guard delta != 0 else {
-                throw BackroomError.validation("count", "On hand is already \(before.stock.onHand); nothing to change.")
-            }
-            try reason.validate(manualDelta: delta)
-            let after = try before.stock.adjusted(by: delta, sku: before.sku)
-            try db.cachedStatement(sql: "UPDATE product SET on_hand = ?, updated_at = ? WHERE id = ?")
-                .execute(arguments: [after.onHand, context.at.millisecondsSince1970, productID])
-            let movementID = try Ledger.append(
-                db, productID: productID, delta: delta, reason: reason, actor: context.principal.name,
-                reference: reference, onHandAfter: after.onHand, at: context.at
-            )
-            var item = before
-            item.stock = after
-            item.product.updatedAt = context.at
-            let movement = StockMovement(
-                id: movementID, productID: productID, sku: before.sku, delta: delta, reason: reason,
-                actor: context.principal.name, reference: reference, onHandAfter: after.onHand, createdAt: context.at
-            )
-            let change = StockChange(item: item, before: before.stock, movement: movement)
-            if context.isAudited {
-                let action = if case .setCount = instruction { "stock.set" } else { "stock.adjust" }
-                var summary = "on hand \(before.stock.onHand) → \(after.onHand) (\(reason.label))"
-                if let reference { summary += ": \(reference)" }
-                try AuditLog.append(db, context: context, AuditRecord(action: action, targetType: "product", targetID: sku.rawValue, summary: summary))
-            }
-            try self.bump(.stock, in: db)
-            return change
+        try await immediateWrite { db in try self.changeStockInTransaction(db, sku, instruction, reason: reason, reference: reference, context: context) }
+    }
+
+    func changeStockInTransaction(_ db: Database, _ sku: SKU, _ instruction: StockInstruction, reason: MovementReason, reference: String?, context: WriteContext) throws -> StockChange {
+        guard let productID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM product WHERE sku = ?"), arguments: [sku.rawValue]) else {
+            throw BackroomError.notFound("No product with SKU \(sku).")
         }
+        try Holds.releaseExpired(db, productID: productID, now: context.at)
+        let before = try InventoryRows.fetch(db, id: productID, now: context.at)!
+        let delta: Int64
+        switch instruction {
+        case .adjust(let by):
+            delta = by
+        case .setCount(let count, let expected):
+            guard before.stock.onHand == expected else {
+                throw BackroomError(
+                    .conflict,
+                    "\(before.sku) changed to \(before.stock.onHand) while you were editing (you saw \(expected)); nothing written.",
+                    field: "expected",
+                    detail: .currentCount(before.stock.onHand)
+                )
+            }
+            delta = count - before.stock.onHand
+        }
+        guard delta != 0 else {
+            throw BackroomError.validation("count", "On hand is already \(before.stock.onHand); nothing to change.")
+        }
+        try reason.validate(manualDelta: delta)
+        let after = try before.stock.adjusted(by: delta, sku: before.sku)
+        try db.cachedStatement(sql: "UPDATE product SET on_hand = ?, updated_at = ? WHERE id = ?")
+            .execute(arguments: [after.onHand, context.at.millisecondsSince1970, productID])
+        let movementID = try Ledger.append(
+            db, productID: productID, delta: delta, reason: reason, actor: context.principal.name,
+            reference: reference, onHandAfter: after.onHand, at: context.at
+        )
+        var item = before
+        item.stock = after
+        item.product.updatedAt = context.at
+        let movement = StockMovement(
+            id: movementID, productID: productID, sku: before.sku, delta: delta, reason: reason,
+            actor: context.principal.name, reference: reference, onHandAfter: after.onHand, createdAt: context.at
+        )
+        let change = StockChange(item: item, before: before.stock, movement: movement)
+        if context.isAudited {
+            let action = if case .setCount = instruction { "stock.set" } else { "stock.adjust" }
+            var summary = "on hand \(before.stock.onHand) → \(after.onHand) (\(reason.label))"
+            if let reference { summary += ": \(reference)" }
+            try AuditLog.append(db, context: context, AuditRecord(action: action, targetType: "product", targetID: sku.rawValue, summary: summary))
+        }
+        try self.bump(.stock, in: db)
+        return change
     }
 
     public func movements(of sku: SKU, window: ListWindow) async throws -> Window<StockMovement> {

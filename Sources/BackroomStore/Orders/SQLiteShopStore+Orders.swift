@@ -21,76 +21,78 @@ extension SQLiteShopStore {
     }
 
     public func transitionOrder(_ number: OrderNumber, _ request: OrderTransitionRequest, context: WriteContext) async throws -> OrderDetail {
-        try await immediateWrite { db in
-            guard let order = try OrderRows.fetchOrder(db, id: number.id) else {
-                throw BackroomError.notFound("No order \(number).")
+        try await immediateWrite { db in try self.transitionOrderInTransaction(db, number, request, context: context) }
+    }
+
+    func transitionOrderInTransaction(_ db: Database, _ number: OrderNumber, _ request: OrderTransitionRequest, context: WriteContext) throws -> OrderDetail {
+        guard let order = try OrderRows.fetchOrder(db, id: number.id) else {
+            throw BackroomError.notFound("No order \(number).")
+        }
+        let transition = try OrderStateMachine.transition(from: order.status, action: request.action)
+        if order.status == .pendingPayment {
+            try PaymentRules.checkNoPaymentPending(order, openAttempt: try PaymentAttemptRecord.open(db, orderID: order.id), action: request.action)
+        }
+        let lines = try OrderRows.lines(db, orderID: order.id, currency: order.currency)
+        var stockChanged = false
+        switch transition.stockEffect {
+        case .none:
+            break
+        case .consumeAllocation:
+            for line in lines {
+                let onHandAfter = try Int64.fetchOne(db.cachedStatement(sql: """
+                    UPDATE product SET on_hand = on_hand - ?, allocated = allocated - ?, updated_at = ?
+                    WHERE id = ? RETURNING on_hand
+                    """), arguments: [line.quantity, line.quantity, context.at.millisecondsSince1970, line.productID])!
+                try Ledger.append(
+                    db, productID: line.productID, delta: -line.quantity, reason: .sale, actor: context.principal.name,
+                    reference: number.rawValue, onHandAfter: onHandAfter, at: context.at
+                )
             }
-            let transition = try OrderStateMachine.transition(from: order.status, action: request.action)
-            if order.status == .pendingPayment {
-                try PaymentRules.checkNoPaymentPending(order, openAttempt: try PaymentAttemptRecord.open(db, orderID: order.id), action: request.action)
+            stockChanged = true
+        case .releaseAllocation:
+            for line in lines {
+                try db.cachedStatement(sql: "UPDATE product SET allocated = allocated - ? WHERE id = ?")
+                    .execute(arguments: [line.quantity, line.productID])
             }
-            let lines = try OrderRows.lines(db, orderID: order.id, currency: order.currency)
-            var stockChanged = false
-            switch transition.stockEffect {
-            case .none:
-                break
-            case .consumeAllocation:
+            stockChanged = true
+        case .restockIfRequested:
+            if request.restock {
                 for line in lines {
                     let onHandAfter = try Int64.fetchOne(db.cachedStatement(sql: """
-                        UPDATE product SET on_hand = on_hand - ?, allocated = allocated - ?, updated_at = ?
-                        WHERE id = ? RETURNING on_hand
-                        """), arguments: [line.quantity, line.quantity, context.at.millisecondsSince1970, line.productID])!
+                        UPDATE product SET on_hand = on_hand + ?, updated_at = ? WHERE id = ? RETURNING on_hand
+                        """), arguments: [line.quantity, context.at.millisecondsSince1970, line.productID])!
                     try Ledger.append(
-                        db, productID: line.productID, delta: -line.quantity, reason: .sale, actor: context.principal.name,
+                        db, productID: line.productID, delta: line.quantity, reason: .return, actor: context.principal.name,
                         reference: number.rawValue, onHandAfter: onHandAfter, at: context.at
                     )
                 }
                 stockChanged = true
-            case .releaseAllocation:
-                for line in lines {
-                    try db.cachedStatement(sql: "UPDATE product SET allocated = allocated - ? WHERE id = ?")
-                        .execute(arguments: [line.quantity, line.productID])
-                }
-                stockChanged = true
-            case .restockIfRequested:
-                if request.restock {
-                    for line in lines {
-                        let onHandAfter = try Int64.fetchOne(db.cachedStatement(sql: """
-                            UPDATE product SET on_hand = on_hand + ?, updated_at = ? WHERE id = ? RETURNING on_hand
-                            """), arguments: [line.quantity, context.at.millisecondsSince1970, line.productID])!
-                        try Ledger.append(
-                            db, productID: line.productID, delta: line.quantity, reason: .return, actor: context.principal.name,
-                            reference: number.rawValue, onHandAfter: onHandAfter, at: context.at
-                        )
-                    }
-                    stockChanged = true
-                }
             }
-            try db.cachedStatement(sql: """
-                UPDATE shop_order SET status = ?, payment_reference = ifnull(?, payment_reference), updated_at = ? WHERE id = ?
-                """).execute(arguments: [transition.to.rawValue, request.paymentReference, context.at.millisecondsSince1970, order.id])
-            var note = request.note
-            if transition.stockEffect == .restockIfRequested {
-                let restockNote = request.restock ? "restocked" : "not restocked"
-                note = note.map { "\($0) (\(restockNote))" } ?? restockNote
-            }
-            if let reference = request.paymentReference {
-                note = note.map { "\($0) (payment \(reference))" } ?? "payment \(reference)"
-            }
-            let event = OrderEvent(
-                at: context.at, actor: context.principal.name, event: request.action.rawValue,
-                fromStatus: order.status, toStatus: transition.to, note: note
-            )
-            try OrderRows.appendEvent(db, orderID: order.id, event: event)
-            if context.isAudited {
-                try AuditLog.append(db, context: context, AuditRecord(
-                    action: "order.\(request.action.rawValue)", targetType: "order", targetID: number.rawValue,
-                    summary: "\(order.status.label) → \(transition.to.label)" + (note.map { ": \($0)" } ?? "")
-                ))
-            }
-            if stockChanged { try self.bump(.stock, in: db) }
-            try self.bump(.orders, in: db)
-            return try OrderRows.detail(db, id: order.id)!
         }
+        try db.cachedStatement(sql: """
+            UPDATE shop_order SET status = ?, payment_reference = ifnull(?, payment_reference), updated_at = ? WHERE id = ?
+            """).execute(arguments: [transition.to.rawValue, request.paymentReference, context.at.millisecondsSince1970, order.id])
+        var note = request.note
+        if transition.stockEffect == .restockIfRequested {
+            let restockNote = request.restock ? "restocked" : "not restocked"
+            note = note.map { "\($0) (\(restockNote))" } ?? restockNote
+        }
+        if let reference = request.paymentReference {
+            note = note.map { "\($0) (payment \(reference))" } ?? "payment \(reference)"
+        }
+        let event = OrderEvent(
+            at: context.at, actor: context.principal.name, event: request.action.rawValue,
+            fromStatus: order.status, toStatus: transition.to, note: note
+        )
+        try OrderRows.appendEvent(db, orderID: order.id, event: event)
+        if context.isAudited {
+            try AuditLog.append(db, context: context, AuditRecord(
+                action: "order.\(request.action.rawValue)", targetType: "order", targetID: number.rawValue,
+                summary: "\(order.status.label) → \(transition.to.label)" + (note.map { ": \($0)" } ?? "")
+            ))
+        }
+        if stockChanged { try self.bump(.stock, in: db) }
+        try self.bump(.orders, in: db)
+        return try OrderRows.detail(db, id: order.id)!
     }
 }

@@ -9,6 +9,7 @@ enum StoreMigrations {
         migrator.registerMigration("v2 low-stock figures index", migrate: indexLowStockFigures)
         migrator.registerMigration("v3 product counts by status", migrate: countProductsByStatus)
         migrator.registerMigration("v4 payment attempts, hold lifetime, scoped checkout keys", migrate: claimPaymentsAndBoundHolds)
+        migrator.registerMigration("v5 audit by actor and action", migrate: indexAuditByActorAndAction)
         return migrator
     }
 
@@ -297,6 +298,16 @@ enum StoreMigrations {
             CREATE INDEX payment_attempt_pending ON payment_attempt (lease_until) WHERE state = 'pending';
             ALTER TABLE cart ADD COLUMN first_hold_at INTEGER;
             ALTER TABLE shop_order ADD COLUMN checkout_key TEXT;
+            """)
+    }
+
+    /// The console's audit pane filters by actor and by action, newest
+    /// first: each filter reads its own index in id order instead of the
+    /// whole log.
+    private static func indexAuditByActorAndAction(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+            CREATE INDEX audit_log_by_action ON audit_log (action, id);
             """)
     }
 }

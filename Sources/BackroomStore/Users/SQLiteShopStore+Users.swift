@@ -55,41 +55,43 @@ extension SQLiteShopStore {
     }
 
     public func updateUser(id: Int64, changes: UserChanges, context: WriteContext) async throws -> User {
-        try await immediateWrite { db in
-            guard let before = try UserRows.fetch(db, id: id) else { throw BackroomError.notFound("No user with id \(id).") }
-            var after = before
-            if let name = changes.displayName { after.displayName = name }
-            if let role = changes.role { after.role = role }
-            if let status = changes.status { after.status = status }
-            guard after != before else { return before }
-            let losesAdmin = before.role == .admin && before.status == .active && (after.role != .admin || after.status != .active)
-            if losesAdmin, try UserRows.otherActiveAdmins(db, excluding: id) == 0 {
-                throw BackroomError.conflict("\(before.email) is the last active admin; make someone else admin first.")
-            }
-            try db.cachedStatement(sql: "UPDATE user SET display_name = ?, role = ?, status = ?, updated_at = ? WHERE id = ?")
-                .execute(arguments: [after.displayName, after.role.rawValue, after.status.rawValue, context.at.millisecondsSince1970, id])
-            if after.status == .disabled && before.status == .active {
-                // A disabled account's sessions end now, and stay ended if it is re-enabled.
-                try db.cachedStatement(sql: "UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
-                    .execute(arguments: [context.at.millisecondsSince1970, id])
-            }
-            if context.isAudited {
-                let action: String
-                if before.status != after.status {
-                    action = after.status == .disabled ? "user.disable" : "user.enable"
-                } else if before.role != after.role {
-                    action = "user.role"
-                } else {
-                    action = "user.update"
-                }
-                try AuditLog.append(db, context: context, AuditRecord(
-                    action: action, targetType: "user", targetID: before.email.rawValue,
-                    summary: changes.summary(from: before, to: after)
-                ))
-            }
-            try self.bump(.users, in: db)
-            return try UserRows.fetch(db, id: id)!
+        try await immediateWrite { db in try self.updateUserInTransaction(db, id: id, changes: changes, context: context) }
+    }
+
+    func updateUserInTransaction(_ db: Database, id: Int64, changes: UserChanges, context: WriteContext) throws -> User {
+        guard let before = try UserRows.fetch(db, id: id) else { throw BackroomError.notFound("No user with id \(id).") }
+        var after = before
+        if let name = changes.displayName { after.displayName = name }
+        if let role = changes.role { after.role = role }
+        if let status = changes.status { after.status = status }
+        guard after != before else { return before }
+        let losesAdmin = before.role == .admin && before.status == .active && (after.role != .admin || after.status != .active)
+        if losesAdmin, try UserRows.otherActiveAdmins(db, excluding: id) == 0 {
+            throw BackroomError.conflict("\(before.email) is the last active admin; make someone else admin first.")
         }
+        try db.cachedStatement(sql: "UPDATE user SET display_name = ?, role = ?, status = ?, updated_at = ? WHERE id = ?")
+            .execute(arguments: [after.displayName, after.role.rawValue, after.status.rawValue, context.at.millisecondsSince1970, id])
+        if after.status == .disabled && before.status == .active {
+            // A disabled account's sessions end now, and stay ended if it is re-enabled.
+            try db.cachedStatement(sql: "UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+                .execute(arguments: [context.at.millisecondsSince1970, id])
+        }
+        if context.isAudited {
+            let action: String
+            if before.status != after.status {
+                action = after.status == .disabled ? "user.disable" : "user.enable"
+            } else if before.role != after.role {
+                action = "user.role"
+            } else {
+                action = "user.update"
+            }
+            try AuditLog.append(db, context: context, AuditRecord(
+                action: action, targetType: "user", targetID: before.email.rawValue,
+                summary: changes.summary(from: before, to: after)
+            ))
+        }
+        try self.bump(.users, in: db)
+        return try UserRows.fetch(db, id: id)!
     }
 
     public func setPasswordHash(userID: Int64, hash: String, context: WriteContext) async throws {

@@ -16,7 +16,8 @@ public final class NcursesScreen {
         var background: Int
     }
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        try Self.checkTerminal(environment: environment)
         setlocale(LC_ALL, "")
         Self.unblockJobControlSignals()
         br_save_terminal()
@@ -38,6 +39,43 @@ public final class NcursesScreen {
 
     deinit {
         close()
+    }
+
+    /// Refuses, before touching the terminal, what cannot be driven: output
+    /// that is not a terminal, a terminal without cursor addressing
+    /// (`TERM=dumb`), or one terminfo does not know. (`initscr` would print
+    /// its own complaint and exit the process instead.)
+    public static func checkTerminal(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+            throw TerminalUnavailable("the console needs a terminal (standard input and output are not one)")
+        }
+        let term = environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb" else {
+            throw TerminalUnavailable("the console needs a terminal with cursor addressing; TERM is \(term.isEmpty ? "not set" : "\"dumb\"")")
+        }
+        switch br_check_terminal(term) {
+        case 1: return
+        case 2: throw TerminalUnavailable("the console needs a terminal with cursor addressing; TERM=\(term) has none")
+        default: throw TerminalUnavailable("no terminfo entry for TERM=\(term); set TERM to your terminal (xterm-256color, screen, …)")
+        }
+    }
+
+    /// Copies `text` to the terminal's clipboard (OSC 52), which terminals
+    /// and tmux (with `set-clipboard on`) pass to the system clipboard.
+    public func copyToClipboard(_ text: String) {
+        let sequence = "\u{1B}]52;c;" + Base64.encode(Array(text.utf8)) + "\u{07}"
+        var bytes = Array(sequence.utf8)
+        refresh()
+        _ = bytes.withUnsafeMutableBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    /// Ctrl-Z: gives the terminal back and stops, like any full-screen
+    /// program; after `fg`, takes the terminal again and repaints.
+    public func suspend() {
+        endwin()
+        raise(SIGTSTP)
+        invalidate()
+        refresh()
     }
 
     /// The UI thread is often started from a pool thread, which blocks most
@@ -121,7 +159,8 @@ public final class NcursesScreen {
 
     private func pairNumber(for style: Style) -> Int16 {
         guard colorProfile != .none else { return 0 }
-        let key = PairKey(foreground: colorProfile.index(for: style.foreground), background: colorProfile.index(for: style.background))
+        var key = PairKey(foreground: colorProfile.index(for: style.foreground), background: colorProfile.index(for: style.background))
+        key = Self.legible(key, profile: colorProfile)
         if key.foreground == -1 && key.background == -1 { return 0 }
         if let pair = pairs[key] { return pair }
         let next = pairs.count + 1
@@ -129,6 +168,18 @@ public final class NcursesScreen {
         init_pair(Int16(next), Int16(key.foreground), Int16(key.background))
         pairs[key] = Int16(next)
         return Int16(next)
+    }
+
+    /// On 8 colours a dark grey maps to black, which on a terminal's
+    /// default (usually black) background disappears, and a colour can land
+    /// on its own background: such text falls back to the terminal's default
+    /// foreground, which is always readable.
+    private static func legible(_ key: PairKey, profile: ColorProfile) -> PairKey {
+        guard profile == .basic8 else { return key }
+        var key = key
+        if key.foreground == 0 && (key.background == -1 || key.background == 0) { key.foreground = -1 }
+        if key.foreground >= 0 && key.foreground == key.background { key.foreground = -1 }
+        return key
     }
 
     /// Waits up to `milliseconds` for an event (0: do not wait).

@@ -46,7 +46,8 @@ public struct CellGrid: Sendable, Equatable {
     }
 
     /// Writes `text` from (`x`, `y`), clipped to `maxWidth` cells and the grid.
-    /// Returns the number of cells written.
+    /// Each cell gets one glyph (`TerminalText`), so what the cells hold is
+    /// exactly what a terminal shows. Returns the number of cells written.
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, style: Style, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height else { return 0 }
@@ -54,24 +55,19 @@ public struct CellGrid: Sendable, Equatable {
         var column = x
         var used = 0
         for character in text {
-            let size = DisplayWidth.of(character)
-            if size == 0 {
-                // A combining mark or control: attach nothing, draw nothing.
-                continue
-            }
-            if used + size > limit { break }
-            if column >= 0 {
-                clearWide(at: column, y: y)
-                self[column, y] = Cell(character: character, style: style)
-                if size == 2 {
-                    if column + 1 < width {
+            for glyph in TerminalText.glyphs(character) {
+                if used + glyph.width > limit { return used }
+                if column >= 0 {
+                    clearWide(at: column, y: y)
+                    self[column, y] = Cell(character: glyph.character, style: style)
+                    if glyph.width == 2, column + 1 < width {
                         clearWide(at: column + 1, y: y)
                         self[column + 1, y] = Cell(character: " ", style: style, isContinuation: true)
                     }
                 }
+                column += glyph.width
+                used += glyph.width
             }
-            column += size
-            used += size
         }
         return used
     }

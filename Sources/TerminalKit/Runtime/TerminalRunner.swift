@@ -17,14 +17,18 @@ public final class TerminalRunner<Program: TerminalProgram>: @unchecked Sendable
         self.environment = environment
     }
 
-    /// Runs until the program finishes. The terminal is restored on return,
-    /// whatever happened.
-    public func run(onScreen: (NcursesScreen) -> Void = { _ in }) {
-        let screen = NcursesScreen(environment: environment)
+    /// Runs until the program finishes and returns its last model. The
+    /// terminal is restored on return, whatever happened. Throws
+    /// `TerminalUnavailable`, before touching the terminal, when it cannot
+    /// be driven (not a terminal, `TERM=dumb`, no terminfo entry).
+    @discardableResult
+    public func run(onScreen: (NcursesScreen) -> Void = { _ in }) throws -> Program.Model {
+        let screen = try NcursesScreen(environment: environment)
         defer { screen.close() }
         onScreen(screen)
         var (model, commands) = program.start(size: screen.size)
         launch(commands)
+        var applied = TerminalState()
         var lastFrame: CellGrid?
         var isDirty = true
         let tickNanoseconds = UInt64(tickInterval.components.seconds) * 1_000_000_000 + UInt64(tickInterval.components.attoseconds / 1_000_000_000)
@@ -43,6 +47,15 @@ public final class TerminalRunner<Program: TerminalProgram>: @unchecked Sendable
                 }
             }
             if program.isFinished(model) { break }
+            let wanted = program.terminalState(model)
+            if wanted != applied {
+                apply(wanted, over: applied, screen: screen)
+                if wanted.repaintSerial != applied.repaintSerial || wanted.suspendSerial != applied.suspendSerial {
+                    lastFrame = nil
+                    isDirty = true
+                }
+                applied = wanted
+            }
             if isDirty {
                 isDirty = false
                 let size = screen.size
@@ -65,6 +78,14 @@ public final class TerminalRunner<Program: TerminalProgram>: @unchecked Sendable
                 isDirty = true
             }
         }
+        return model
+    }
+
+    private func apply(_ wanted: TerminalState, over applied: TerminalState, screen: NcursesScreen) {
+        if wanted.mouse != applied.mouse { screen.setMouse(enabled: wanted.mouse) }
+        if wanted.clipboardSerial != applied.clipboardSerial, let text = wanted.clipboard { screen.copyToClipboard(text) }
+        if wanted.repaintSerial != applied.repaintSerial { screen.invalidate() }
+        if wanted.suspendSerial != applied.suspendSerial { screen.suspend() }
     }
 
     private func launch(_ commands: [Command<Program.Message>]) {

@@ -1,18 +1,15 @@
-/// How many terminal cells a character takes: 2 for East Asian wide and
-/// fullwidth characters and emoji, 0 for combining marks and joiners, 1
-/// otherwise. Computed in Swift (not by the C library's `wcwidth`, which
-/// depends on the locale) so that the in-memory and ncurses backends lay
-/// out the same screen.
+/// How many terminal cells text takes, as the C library's `wcwidth` (which
+/// terminals and tmux use) counts them: 2 for East Asian wide and
+/// fullwidth characters and emoji, 0 for combining marks, format
+/// characters and controls, 1 otherwise (spacing marks such as Devanagari
+/// `ि` included). A cluster takes the cells of its glyphs (`TerminalText`).
+/// Computed in Swift, not by `wcwidth` itself (whose answer depends on the
+/// locale), so that the in-memory and ncurses backends lay out the same
+/// screen.
 public enum DisplayWidth {
     public static func of(_ character: Character) -> Int {
-        var width = 0
-        var sawEmojiPresentation = false
-        for scalar in character.unicodeScalars {
-            if scalar.value == 0xFE0F { sawEmojiPresentation = true; continue }
-            width = max(width, of(scalar))
-        }
-        if sawEmojiPresentation { width = 2 }
-        return width
+        if character.unicodeScalars.count == 1 { return of(character.unicodeScalars.first!) }
+        return TerminalText.glyphs(character).reduce(0) { $0 + $1.width }
     }
 
     public static func of(_ text: some StringProtocol) -> Int {
@@ -25,10 +22,11 @@ public enum DisplayWidth {
         if value < 0x20 || (value >= 0x7F && value < 0xA0) { return 0 }
         if value < 0x300 { return 1 }
         switch scalar.properties.generalCategory {
-        case .nonspacingMark, .enclosingMark, .format: return 0
+        case .nonspacingMark, .enclosingMark, .format, .control: return 0
         default: break
         }
-        if value == 0x200D { return 0 }
+        // Hangul medial vowels and final consonants join the syllable before them.
+        if (0x1160...0x11FF).contains(value) || (0xD7B0...0xD7FF).contains(value) { return 0 }
         if isWide(value) { return 2 }
         return 1
     }

@@ -1,14 +1,16 @@
 /// A one-row chart of values as block characters `▁▂▃▄▅▆▇█`, the newest on
 /// the right. Works in any terminal font and in mono.
-public struct Sparkline: Sendable {
+public struct Sparkline: Widget, Sendable {
     public static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
     public var values: [Double]
     public var maximum: Double?
+    public var style: Style
 
-    public init(values: [Double], maximum: Double? = nil) {
+    public init(values: [Double], maximum: Double? = nil, style: Style = .plain) {
         self.values = values
         self.maximum = maximum
+        self.style = style
     }
 
     /// The text for `width` cells (values are resampled to fit).
@@ -22,7 +24,7 @@ public struct Sparkline: Sendable {
         })
     }
 
-    public func render(into grid: inout CellGrid, area: Rect, style: Style) {
+    public func render(into grid: inout CellGrid, area: Rect) {
         grid.write(text(width: area.width), x: area.x, y: area.y, style: style, maxWidth: area.width)
     }
 
@@ -41,21 +43,26 @@ public struct Sparkline: Sendable {
 
 /// A line chart in braille dots (2×4 per cell), the newest on the right;
 /// falls back to a sparkline where braille cannot be drawn.
-public struct BrailleChart: Sendable {
+public struct BrailleChart: Widget, Sendable {
     public var values: [Double]
     public var useBraille: Bool
+    /// The top of the scale; the values' maximum when nil.
+    public var maximum: Double?
+    public var style: Style
 
-    public init(values: [Double], useBraille: Bool = true) {
+    public init(values: [Double], useBraille: Bool = true, maximum: Double? = nil, style: Style = .plain) {
         self.values = values
         self.useBraille = useBraille
+        self.maximum = maximum
+        self.style = style
     }
 
     public func lines(width: Int, height: Int) -> [String] {
         guard useBraille else {
-            return Array(repeating: "", count: max(0, height - 1)) + [Sparkline(values: values).text(width: width)]
+            return Array(repeating: "", count: max(0, height - 1)) + [Sparkline(values: values, maximum: maximum).text(width: width)]
         }
         let points = Sparkline.resample(values, to: width * 2)
-        let top = points.max() ?? 0
+        let top = maximum ?? (points.max() ?? 0)
         let dotRows = height * 4
         // Dot bits, left column then right column, top to bottom.
         let left: [UInt32] = [0x01, 0x02, 0x04, 0x40]
@@ -63,7 +70,7 @@ public struct BrailleChart: Sendable {
         var cells = Array(repeating: Array(repeating: UInt32(0), count: width), count: height)
         for (index, value) in points.enumerated() {
             guard top > 0, value > 0 else { continue }
-            let level = max(1, Int((value / top) * Double(dotRows) + 0.5))
+            let level = max(1, min(dotRows, Int((value / top) * Double(dotRows) + 0.5)))
             for dot in 0..<level {
                 let row = dotRows - 1 - dot
                 let cellRow = row / 4
@@ -76,7 +83,7 @@ public struct BrailleChart: Sendable {
         }
     }
 
-    public func render(into grid: inout CellGrid, area: Rect, style: Style) {
+    public func render(into grid: inout CellGrid, area: Rect) {
         for (offset, line) in lines(width: area.width, height: area.height).enumerated() {
             grid.write(line, x: area.x, y: area.y + offset, style: style, maxWidth: area.width)
         }
@@ -84,16 +91,18 @@ public struct BrailleChart: Sendable {
 }
 
 /// A horizontal bar filled to `ratio`, coloured start → mid → end as it fills.
-public struct Gauge: Sendable {
+public struct Gauge: Widget, Sendable {
     public var ratio: Double
     public var label: String
+    public var theme: Theme
 
-    public init(ratio: Double, label: String) {
+    public init(ratio: Double, label: String, theme: Theme) {
         self.ratio = max(0, min(1, ratio))
         self.label = label
+        self.theme = theme
     }
 
-    public func render(into grid: inout CellGrid, area: Rect, theme: Theme) {
+    public func render(into grid: inout CellGrid, area: Rect) {
         let filled = Int((ratio * Double(area.width)).rounded())
         let style = ratio < 0.5 ? theme["gauge.start"] : (ratio < 0.8 ? theme["gauge.mid"] : theme["gauge.end"])
         grid.write(String(repeating: "█", count: filled), x: area.x, y: area.y, style: style, maxWidth: area.width)

@@ -13,9 +13,9 @@ public struct FormField: Sendable, Hashable {
     /// A short hint after the field (`(←/→ to choose)`).
     public var hint: String?
 
-    public init(_ label: String, text: String = "", maximumLength: Int = 200, hint: String? = nil) {
+    public init(_ label: String, text: String = "", maximumLength: Int = 200, hint: String? = nil, isSecure: Bool = false) {
         self.label = label
-        kind = .text(TextInput(text, maximumLength: maximumLength))
+        kind = .text(TextInput(text, maximumLength: maximumLength, isSecure: isSecure))
         self.hint = hint
     }
 
@@ -63,18 +63,6 @@ public struct Form: Sendable, Hashable {
         self.focus = min(focus, max(0, fields.count - 1))
     }
 
-    public subscript(label: String) -> FormField? {
-        fields.first { $0.label == label }
-    }
-
-    public func text(_ label: String) -> String {
-        self[label]?.text ?? ""
-    }
-
-    public mutating func setError(_ label: String, _ error: String?) {
-        if let index = fields.firstIndex(where: { $0.label == label }) { fields[index].error = error }
-    }
-
     public mutating func clearErrors() {
         for index in fields.indices { fields[index].error = nil }
     }
@@ -110,14 +98,50 @@ public struct Form: Sendable, Hashable {
         return .none
     }
 
-    /// Rows the form needs: one per field, one more per error.
-    public var height: Int { fields.count + fields.filter { $0.error != nil }.count }
+    /// Cells the labels take, with the gap after them.
+    var labelWidth: Int { (fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 2 }
 
-    public func render(into grid: inout CellGrid, area: Rect, theme: Theme) {
-        let labelWidth = (fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 2
+    /// An error's lines under its field, in `width` cells: wrapped, never cut.
+    func errorLines(_ error: String, width: Int) -> [String] {
+        Wrapping.words("✗ " + error, width: max(10, width - labelWidth))
+    }
+
+    /// Rows the form needs in `width` cells: one per field, and the lines
+    /// of each error.
+    public func height(width: Int) -> Int {
+        fields.count + fields.reduce(0) { $0 + ($1.error.map { errorLines($0, width: width).count } ?? 0) }
+    }
+
+    /// Puts an error under field `index`.
+    public mutating func setError(at index: Int, _ error: String?) {
+        guard fields.indices.contains(index) else { return }
+        fields[index].error = error
+    }
+
+    /// Sets the hint after field `index` (a live preview of what it parsed).
+    public mutating func setHint(at index: Int, _ hint: String?) {
+        guard fields.indices.contains(index) else { return }
+        fields[index].hint = hint
+    }
+}
+
+/// Draws a form: labels, fields (the focused one highlighted), hints, and
+/// errors under their fields.
+public struct FormView: Widget, Sendable {
+    public var form: Form
+    public var theme: Theme
+
+    public init(_ form: Form, theme: Theme) {
+        self.form = form
+        self.theme = theme
+    }
+
+    public func render(into grid: inout CellGrid, area: Rect) {
+        let fields = form.fields
+        let labelWidth = form.labelWidth
         var y = area.y
         for (index, field) in fields.enumerated() where y < area.maxY {
-            let focused = index == focus
+            let focused = index == form.focus
             grid.write(field.label, x: area.x, y: y, style: focused ? theme["accent"].bolded : theme["dialog"], maxWidth: labelWidth)
             let fieldX = area.x + labelWidth
             let fieldWidth = max(4, min(area.width - labelWidth - 2, 30))
@@ -135,12 +159,14 @@ public struct Form: Sendable, Hashable {
             }
             if let hint = field.hint {
                 let hintX = fieldX + fieldWidth + 4
-                if hintX < area.maxX { grid.write(hint, x: hintX, y: y, style: theme["muted"], maxWidth: area.maxX - hintX) }
+                if hintX < area.maxX { grid.write(DisplayWidth.truncate(hint, to: area.maxX - hintX), x: hintX, y: y, style: theme["muted"]) }
             }
             y += 1
-            if let error = field.error, y < area.maxY {
-                grid.write(DisplayWidth.truncate("✗ " + error, to: area.maxX - fieldX), x: fieldX, y: y, style: theme["status.error"])
-                y += 1
+            if let error = field.error {
+                for line in form.errorLines(error, width: area.width) where y < area.maxY {
+                    grid.write(line, x: fieldX, y: y, style: theme["status.error"], maxWidth: area.maxX - fieldX)
+                    y += 1
+                }
             }
         }
     }

@@ -41,10 +41,12 @@ public struct TableRow: Sendable, Hashable {
 /// A table of the rows a pane fetched for the screen: header with the sort
 /// indicator, a cursor row marked by `▶` and a style, alternating rows.
 /// The table holds no state; selection and scrolling live in the pane.
-public struct Table: Sendable {
+public struct Table: Widget, Sendable {
     public var columns: [TableColumn]
     public var rows: [TableRow]
     public var selectedRow: Int?
+    /// Rows marked for a bulk action: `●` in the gutter (`◉` on the cursor row).
+    public var markedRows: Set<Int>
     public var sortColumn: Int?
     public var sortAscending: Bool
     public var headerStyle: Style
@@ -55,12 +57,13 @@ public struct Table: Sendable {
     public var emptyText: String
 
     public init(
-        columns: [TableColumn], rows: [TableRow], selectedRow: Int? = nil, sortColumn: Int? = nil, sortAscending: Bool = true,
+        columns: [TableColumn], rows: [TableRow], selectedRow: Int? = nil, markedRows: Set<Int> = [], sortColumn: Int? = nil, sortAscending: Bool = true,
         headerStyle: Style, rowStyle: Style, alternateRowStyle: Style, cursorStyle: Style, emptyText: String = "Nothing to show."
     ) {
         self.columns = columns
         self.rows = rows
         self.selectedRow = selectedRow
+        self.markedRows = markedRows
         self.sortColumn = sortColumn
         self.sortAscending = sortAscending
         self.headerStyle = headerStyle
@@ -96,6 +99,11 @@ public struct Table: Sendable {
         return widths
     }
 
+    /// Whether column `index` gets room in `available` cells.
+    public static func isShown(_ index: Int, of columns: [TableColumn], available: Int) -> Bool {
+        widths(columns, available: available)[index] != nil
+    }
+
     public func render(into grid: inout CellGrid, area: Rect) {
         guard area.height > 0, area.width > 2 else { return }
         let widths = Table.widths(columns, available: area.width)
@@ -103,14 +111,18 @@ public struct Table: Sendable {
         for (index, column) in columns.enumerated() {
             guard let width = widths[index] else { continue }
             var title = column.title
-            if sortColumn == index { title += sortAscending ? " ▲" : " ▼" }
+            if sortColumn == index {
+                // The arrow always shows: the title gives way to it.
+                let arrow = sortAscending ? " ▲" : " ▼"
+                title = (DisplayWidth.of(title) + 2 <= width ? title : DisplayWidth.truncate(title, to: max(1, width - 2))) + arrow
+            }
             header += DisplayWidth.pad(title, to: width, alignment: column.alignment) + " "
         }
         grid.fill(area.row(0), style: headerStyle)
         grid.write(header, x: area.x, y: area.y, style: headerStyle, maxWidth: area.width)
         let body = area.inset(top: 1)
         if rows.isEmpty {
-            grid.write(" " + emptyText, x: body.x, y: body.y, style: rowStyle.merged(with: Style(dim: true)), maxWidth: body.width)
+            grid.write(" " + DisplayWidth.truncate(emptyText, to: max(0, body.width - 1)), x: body.x, y: body.y, style: rowStyle.merged(with: Style(dim: true)), maxWidth: body.width)
             return
         }
         for (offset, row) in rows.prefix(body.height).enumerated() {
@@ -118,7 +130,8 @@ public struct Table: Sendable {
             let isSelected = offset == selectedRow
             let base = isSelected ? cursorStyle : (offset % 2 == 1 ? alternateRowStyle : rowStyle)
             grid.fill(Rect(x: body.x, y: y, width: body.width, height: 1), style: base)
-            grid.write(isSelected ? "▶" : " ", x: body.x, y: y, style: base, maxWidth: 1)
+            let isMarked = markedRows.contains(offset)
+            grid.write(isSelected ? (isMarked ? "◉" : "▶") : (isMarked ? "●" : " "), x: body.x, y: y, style: base, maxWidth: 1)
             var x = body.x + 1
             for (index, column) in columns.enumerated() {
                 guard let width = widths[index] else { continue }

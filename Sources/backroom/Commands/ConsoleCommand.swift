@@ -3,6 +3,7 @@ import BackroomApp
 import BackroomCore
 import BackroomHTTP
 import Foundation
+import TerminalKit
 
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,6 +13,15 @@ struct ConsoleCommand: AsyncParsableCommand {
             By default the console hosts the API in this process (on --listen), so its live panes see \
             every request. --attach watches a separately running `backroom serve` instead. \
             --demo creates (or reuses) a demo store and drives simulated shoppers against it.
+
+            The console acts as a staff account: --operator EMAIL names it and the console asks its \
+            password, or --token (or $BACKROOM_TOKEN) signs in with one of its bearer tokens. The role \
+            decides what the console offers (a viewer browses only). --demo signs in as the demo store's \
+            admin, or as the demo account --operator names.
+
+            Exit status: 0 when the operator quits, 2 when the terminal cannot be driven (not a \
+            terminal, TERM=dumb, no terminfo entry), 64 for bad options, 130 after SIGINT, 143 after \
+            SIGTERM, 1 for other errors.
             """
     )
 
@@ -20,8 +30,8 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "A theme name from themes/ (default, light, high-contrast, mono, colorblind) or a YAML file.")
     var theme: String?
 
-    @Option(name: .customLong("operator"), help: "Who is operating: a staff account's email, or a name (default: $USER).")
-    var operatorName: String?
+    @Option(name: .customLong("operator"), help: "The staff account operating (its email); the console asks its password.")
+    var operatorEmail: String?
 
     @Flag(help: "No write actions: browse only.")
     var readOnly = false
@@ -35,7 +45,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Watch the live stream of a running server at this URL instead of hosting one.")
     var attach: String?
 
-    @Option(help: "An admin token for --attach.")
+    @Option(help: "A bearer token of the operating staff account (default: $BACKROOM_TOKEN); --attach uses it for the live stream.")
     var token: String?
 
     @Flag(help: "A demo store with simulated shoppers: everything alive on first launch.")
@@ -48,7 +58,6 @@ struct ConsoleCommand: AsyncParsableCommand {
     var refresh = 4
 
     func validate() throws {
-        if attach != nil && token == nil { throw ValidationError("--attach needs --token (an admin's bearer token).") }
         if attach != nil && (noServer || demo) { throw ValidationError("--attach watches another server; it does not combine with --no-server or --demo.") }
         if demo && noServer { throw ValidationError("--demo needs the hosted server; drop --no-server.") }
         guard (1...50).contains(shoppers) else { throw ValidationError("--shoppers must be 1–50.") }
@@ -64,10 +73,13 @@ struct ConsoleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            printError("the console needs a terminal (stdin and stdout must be a TTY)")
-            throw ExitCode(1)
+        do {
+            try NcursesScreen.checkTerminal()
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
         }
+        var status: Int32 = 0
         try await reportingErrors {
             var path = store.path
             if demo && store.db == nil && ProcessInfo.processInfo.environment["BACKROOM_DB"] == nil {
@@ -76,18 +88,25 @@ struct ConsoleCommand: AsyncParsableCommand {
                 throw BackroomError(.notFound, "No store at \(path); create one with `backroom seed`, or try `backroom console --demo`.")
             }
             let server: ConsoleLaunch.Server
-            if let attach, let token {
-                server = .attached(url: attach, token: token)
+            if let attach {
+                server = .attached(url: attach)
             } else if noServer {
                 server = .none
             } else {
                 let (host, port) = try listenAddress()
                 server = .hosted(ServerConfiguration(host: host, port: port))
             }
-            try await ConsoleHost.run(ConsoleLaunch(
-                storePath: path, theme: theme, operatorName: operatorName, readOnly: readOnly, server: server,
-                demo: demo, demoShoppers: shoppers, liveUpdatesPerSecond: refresh
-            ))
+            let token = token ?? ProcessInfo.processInfo.environment["BACKROOM_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            do {
+                status = try await ConsoleHost.run(ConsoleLaunch(
+                    storePath: path, theme: theme, operatorEmail: operatorEmail, token: token, readOnly: readOnly, server: server,
+                    demo: demo, demoShoppers: shoppers, liveUpdatesPerSecond: refresh
+                ))
+            } catch let error as TerminalUnavailable {
+                printError(error.description)
+                throw ExitCode(2)
+            }
         }
+        if status != 0 { throw ExitCode(status) }
     }
 }

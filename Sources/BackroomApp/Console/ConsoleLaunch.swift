@@ -9,13 +9,17 @@ public struct ConsoleLaunch: Sendable {
         case none
         /// Host the API in this process; the live panes see every request.
         case hosted(ServerConfiguration)
-        /// Watch another process's server through its live stream.
-        case attached(url: String, token: String)
+        /// Watch another process's server through its live stream (with
+        /// the operator's token).
+        case attached(url: String)
     }
 
     public var storePath: String
     public var theme: String?
-    public var operatorName: String?
+    /// The staff account at the keyboard (`--operator`).
+    public var operatorEmail: String?
+    /// A bearer token of that account (`--token`, `$BACKROOM_TOKEN`).
+    public var token: String?
     public var readOnly: Bool
     public var server: Server
     /// Seed a demo store if empty and drive simulated shoppers.
@@ -25,12 +29,13 @@ public struct ConsoleLaunch: Sendable {
     public var liveUpdatesPerSecond: Int
 
     public init(
-        storePath: String, theme: String?, operatorName: String?, readOnly: Bool, server: Server,
+        storePath: String, theme: String?, operatorEmail: String?, token: String? = nil, readOnly: Bool, server: Server,
         demo: Bool = false, demoShoppers: Int = 4, liveUpdatesPerSecond: Int = 4
     ) {
         self.storePath = storePath
         self.theme = theme
-        self.operatorName = operatorName
+        self.operatorEmail = operatorEmail
+        self.token = token
         self.readOnly = readOnly
         self.server = server
         self.demo = demo

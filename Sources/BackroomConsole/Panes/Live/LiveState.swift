@@ -18,17 +18,28 @@ public enum LiveConnection: Sendable, Equatable {
     case connecting
     case connected
     /// Lost; retrying in `retryInSeconds`.
-    case disconnected(reason: String, retryInSeconds: Int)
+    /// `retryInSeconds` nil: the feed stopped retrying (a refused token)
+    /// until the operator asks (`R`, `:reconnect`).
+    case disconnected(reason: String, retryInSeconds: Int?)
 }
 
-/// The live panes' state: a bounded tail of requests and the latest metrics.
-struct LiveState {
-    static let capacity = 10_000
-
-    var records = BoundedRing<RequestRecord>(capacity: LiveState.capacity)
+/// What the live feed says about the server, shared by the header and the
+/// live panes.
+struct LiveStatus: Sendable {
     var snapshot: MetricsSnapshot?
     var storeSizes: (database: Int64, wal: Int64)?
     var connection: LiveConnection?
+
+    /// Whether the figures are current (connected or in process).
+    var isLive: Bool { connection == .local || connection == .connected }
+}
+
+/// The Requests pane's state: a bounded tail of requests, and how the
+/// operator looks at it.
+struct LiveState: Sendable {
+    static let capacity = 10_000
+
+    var records = BoundedRing<RequestRecord>(capacity: LiveState.capacity)
     /// Requests that fell off the ring or were sampled out upstream.
     var dropped: UInt64 = 0
     var received: UInt64 = 0
@@ -46,10 +57,6 @@ struct LiveState {
     var cursor = 0
     /// Rows scrolled back from the newest, when not following.
     var scroll = 0
-
-    // Metrics pane
-    var windowSeconds = 300
-    var sortRoutesByP99 = false
 
     mutating func receive(_ batch: [RequestRecord]) {
         for record in batch {

@@ -15,7 +15,12 @@ import TerminalKit
 /// server, feeds live telemetry to the panes, and puts everything away in
 /// order when the operator quits or the process is signalled.
 public enum ConsoleHost {
-    public static func run(_ launch: ConsoleLaunch) async throws {
+    /// Runs the console until the operator quits or a signal ends it;
+    /// returns the exit status (0, or 128 + the signal: 130 for SIGINT,
+    /// 143 for SIGTERM). Throws `TerminalUnavailable` before anything else
+    /// when the terminal cannot be driven.
+    public static func run(_ launch: ConsoleLaunch) async throws -> Int32 {
+        try NcursesScreen.checkTerminal()
         var launch = launch
         if case .hosted(var configuration) = launch.server, !PortProbe.isFree(host: configuration.host, port: configuration.port) {
             // The demo finds itself a port; an explicit server says what is wrong.
@@ -25,54 +30,65 @@ public enum ConsoleHost {
             configuration.port = port
             launch.server = .hosted(configuration)
         }
-        let store = try SQLiteShopStore(
-            path: launch.storePath,
-            configuration: .console
-        )
+        let store = try SQLiteShopStore(path: launch.storePath, configuration: .console)
         defer { try? store.close() }
         if launch.demo { try await DemoStore.prepare(store) }
         let shop = Shop(store: store, currency: store.currency)
-        let principal = try await resolveOperator(launch.operatorName, shop: shop)
+        // Signed in before the console takes the terminal: the password
+        // prompt is a plain line.
+        let session = try await OperatorSignIn.signIn(email: launch.operatorEmail, token: launch.token, demo: launch.demo, shop: shop)
         let directories = ThemeDirectories.search()
         let themeName = launch.theme ?? ProcessInfo.processInfo.environment["BACKROOM_THEME"] ?? "default"
         let theme = try ThemeLoader.resolve(themeName, directories: directories)
+        var notices = theme.warnings
+        let settingsStore = ConsoleSettingsStore.standard()
+        var settings = ConsoleSettings()
+        do {
+            settings = try settingsStore.load()
+        } catch {
+            notices.append(error.message + " (using the default columns)")
+        }
 
-        var serverLabel: String?
         var serverTask: Task<Void, any Error>?
         var feedTasks: [Task<Void, Never>] = []
         var logger = Logger(label: "backroom.console")
         logger.logLevel = .critical
         let telemetry = Telemetry()
         var group: ServiceGroup?
+        let reconnect = ReconnectRequests()
 
-        let environment = ConsoleEnvironment(
-            shop: shop, principal: principal, readOnly: launch.readOnly,
+        var environment = ConsoleEnvironment(
+            shop: shop, principal: session.principal, readOnly: launch.readOnly,
             storeName: (launch.storePath as NSString).lastPathComponent, theme: theme.theme, themeDirectories: directories,
-            serverLabel: nil, supportsBraille: ProcessInfo.processInfo.environment["BACKROOM_NO_BRAILLE"] == nil
+            supportsBraille: ProcessInfo.processInfo.environment["BACKROOM_NO_BRAILLE"] == nil,
+            settings: settings, settingsStore: settingsStore
         )
-        var configuredEnvironment = environment
         switch launch.server {
         case .none:
             break
         case .hosted(let configuration):
-            serverLabel = "api \(configuration.host):\(configuration.port)"
+            environment.serverLabel = "api \(configuration.host):\(configuration.port)"
             let parts = ServerParts(shop: shop, telemetry: telemetry)
             let app = buildApplication(parts, configuration: configuration, logger: logger)
             let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: app)], logger: logger))
             group = serviceGroup
             serverTask = Task { try await serviceGroup.run() }
-        case .attached(let url, _):
-            serverLabel = "attached \(url)"
+        case .attached(let url):
+            environment.serverLabel = "attached \(url)"
+            environment.reconnect = { reconnect.request() }
         }
-        configuredEnvironment.serverLabel = serverLabel
-        configuredEnvironment.startupNotice = theme.warnings.isEmpty ? nil : theme.warnings.joined(separator: "; ")
+        environment.startupNotice = notices.isEmpty ? nil : notices.joined(separator: "; ")
 
-        let runner = TerminalRunner(program: ConsoleProgram(environment: configuredEnvironment))
+        let runner = TerminalRunner(program: ConsoleProgram(environment: environment))
         switch launch.server {
         case .hosted:
             feedTasks.append(InProcessFeed(telemetry: telemetry, store: store, inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond).start())
-        case .attached(let url, let token):
-            feedTasks.append(AttachedFeed(url: url, token: token, store: store, inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond).start())
+        case .attached(let url):
+            let feed = AttachedFeed(
+                url: url, token: session.token ?? "", store: store, inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond,
+                reconnect: reconnect
+            )
+            feedTasks.append(feed.start())
         case .none:
             break
         }
@@ -80,12 +96,11 @@ public enum ConsoleHost {
             feedTasks.append(DemoShoppers(baseURL: "http://\(configuration.host):\(configuration.port)", shoppers: launch.demoShoppers).start())
             feedTasks.append(DemoCrew(shop: shop).start())
         }
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { runner.inbox.post(.quit) }
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { signal in runner.inbox.post(.quit(signal: signal)) }
 
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let result: Result<ConsoleModel, any Error> = await withCheckedContinuation { continuation in
             let thread = Thread {
-                runner.run()
-                continuation.resume()
+                continuation.resume(returning: Result { try runner.run() })
             }
             thread.name = "backroom-ui"
             thread.start()
@@ -96,23 +111,10 @@ public enum ConsoleHost {
             await group.triggerGracefulShutdown()
             _ = try? await serverTask?.value
         }
+        if session.openedHere, let token = session.token { try? await shop.auth.logout(token: token) }
         try? store.checkpoint()
-    }
-
-    /// The operator: a staff account with that email, or a local operator
-    /// of that name (whoever can open the store file has full rights anyway).
-    static func resolveOperator(_ name: String?, shop: Shop) async throws -> Principal {
-        let name = name ?? ProcessInfo.processInfo.environment["USER"] ?? "console"
-        if let email = try? Email(name), let credentials = try await shop.store.credentials(for: email) {
-            guard !credentials.user.isDisabled else {
-                throw BackroomError.forbidden("\(email) is disabled and cannot operate the console.")
-            }
-            guard credentials.user.role.isStaff else {
-                throw BackroomError.forbidden("\(email) is a customer, not staff.")
-            }
-            return credentials.user.principal
-        }
-        return Principal(userID: nil, name: name, role: .admin)
+        let model = try result.get()
+        return model.exitSignal.map { 128 + $0 } ?? 0
     }
 }
 
@@ -132,15 +134,16 @@ enum ThemeDirectories {
     }
 }
 
-/// Calls `handler` when one of `signals` arrives (instead of the default kill).
+/// Calls `handler` with the signal when one of `signals` arrives (instead
+/// of the default kill).
 final class SignalWatcher: @unchecked Sendable {
     private var sources: [any DispatchSourceSignal] = []
 
-    init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
+    init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         for signalNumber in signals {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler(handler: handler)
+            source.setEventHandler { handler(signalNumber) }
             source.resume()
             sources.append(source)
         }

@@ -127,12 +127,27 @@ struct ListState<Item: Sendable & Identifiable> where Item.ID == Int64 {
         return hasMoreBefore ? .reload(from: first) : .top
     }
 
-    /// `1–30 of 1,204`, or `30 rows` while the count is pending.
+    /// `1–30 of 1,204`, `1 of 1`, or `1–30` while the count is pending.
     var positionText: String {
         guard !items.isEmpty else { return total == 0 ? "0 of 0" : "" }
         let first = offset + 1
         let last = offset + items.count
-        if let total { return "\(Formatting.grouped(first))–\(Formatting.grouped(last)) of \(Formatting.grouped(max(total, last)))" }
-        return "\(Formatting.grouped(first))–\(Formatting.grouped(last))"
+        let range = first == last ? Formatting.grouped(first) : "\(Formatting.grouped(first))–\(Formatting.grouped(last))"
+        if let total { return "\(range) of \(Formatting.grouped(max(total, last)))" }
+        return range
+    }
+
+    /// Cuts the window to `rows` rows around the cursor (the terminal
+    /// shrank): the selected row stays on screen.
+    mutating func fit(rows: Int) {
+        guard items.count > rows, rows > 0 else { return }
+        let start = max(0, min(cursor - rows + 1, items.count - rows))
+        let end = start + rows
+        hasMoreBefore = hasMoreBefore || start > 0
+        hasMoreAfter = hasMoreAfter || end < items.count
+        offset += start
+        cursor -= start
+        items = Array(items[start..<end])
+        keys = Array(keys[start..<end])
     }
 }
