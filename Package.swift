@@ -213,6 +213,10 @@ let package = Package(
         ),
             .testTarget(
             name: "BackroomEndToEndTests",
+            dependencies: [
+                "BackroomCore", "BackroomStore", "BackroomServices", "TerminalKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
             .testTarget(

@@ -8,9 +8,13 @@ struct ConsoleEndToEndTests {
     func operatorSession() throws {
         let session = try TmuxSession()
         let binary = TmuxSession.binary
-        try session.run("\(binary) seed --db shop.sqlite --products 300 --users 40 --orders 60 --password-cost 4 && echo SEEDED")
+        try session.run("\(binary) seed --db shop.sqlite --products 300 --users 40 --orders 60 --password-cost 4 && echo SEED\"\"ED")
         try session.waitFor(text: "SEEDED", seconds: 60)
         try session.run("clear; \(binary) console --db shop.sqlite --no-server --operator ana@backroom.local; echo EXIT=$?")
+        // The console signs the operator in before it takes the terminal.
+        try session.waitFor(text: "Password for ana@backroom.local:")
+        try session.type("backroom-demo")
+        try session.send("Enter")
         let first = try session.waitFor(text: "[2 Inventory]")
         #expect(first.contains("ana@backroom.local (operator)"))
         #expect(first.contains("○ no server"))
@@ -47,18 +51,62 @@ struct ConsoleEndToEndTests {
         #expect(modes == ["icanon", "echo"], "the terminal is back in cooked mode with echo: \(modes)")
     }
 
-    @Test("SIGTERM from outside ends the console and restores the terminal")
-    func terminated() throws {
+    @Test("SIGTERM and SIGINT from outside end the console with 143 and 130 and restore the terminal", arguments: [("TERM", 143), ("INT", 130)])
+    func signalled(signal: String, status: Int) async throws {
         let session = try TmuxSession()
         let binary = TmuxSession.binary
-        try session.run("\(binary) migrate --db empty.sqlite >/dev/null && clear; \(binary) console --db empty.sqlite --no-server & sleep 0.2; fg; echo EXIT=$?")
+        try await Self.emptyStore(session)
+        try session.run("clear; \(binary) console --db empty.sqlite --no-server --token $(cat token.txt); echo EXIT=$?")
         try session.waitFor(text: "[2 Inventory]")
         let pids = shell("pgrep -f 'consol[e] --db empty.sqlite --no-server'")
-        for pid in pids.split(separator: "\n") where !pid.isEmpty { _ = shell("kill -TERM \(pid)") }
+        for pid in pids.split(separator: "\n") where !pid.isEmpty { _ = shell("kill -\(signal) \(pid)") }
         // The shell prints this only once the process has exited.
-        let after = try session.waitFor("the exit status") { $0.split(separator: "\n").contains { $0.hasPrefix("EXIT=") } }
+        let after = try session.waitFor(text: "EXIT=\(status)")
         #expect(!after.contains("[2 Inventory]"), "the console's screen should be gone (alternate screen left)")
         #expect(try terminalModes(session) == ["icanon", "echo"])
+    }
+
+    @Test("Ctrl-Z suspends to the shell and fg brings the console back, redrawn")
+    func suspendAndResume() async throws {
+        let session = try TmuxSession()
+        let binary = TmuxSession.binary
+        try await Self.emptyStore(session)
+        try session.run("clear; \(binary) console --db empty.sqlite --no-server --token $(cat token.txt)")
+        try session.waitFor(text: "[2 Inventory]")
+        try session.send("C-z")
+        let suspended = try session.waitFor("the shell's job notice") { $0.contains("Stopped") }
+        #expect(!suspended.contains("[2 Inventory]"))
+        #expect(try terminalModes(session) == ["icanon", "echo"], "the shell gets its terminal back in cooked mode")
+        try session.run("fg; echo EXIT=$?")
+        try session.waitFor(text: "[2 Inventory]")
+        try session.send("3")
+        try session.waitFor(text: "[3 Users]")
+        try session.send("q")
+        try session.waitFor(text: "EXIT=0")
+    }
+
+    @Test("a terminal that cannot be driven is refused in one line with exit status 2", arguments: ["dumb", "no-such-terminal"])
+    func unusableTerminal(term: String) async throws {
+        let session = try TmuxSession()
+        let binary = TmuxSession.binary
+        try await Self.emptyStore(session)
+        try session.run("clear; TERM=\(term) \(binary) console --db empty.sqlite --no-server --token $(cat token.txt); echo EXIT=$?")
+        let screen = try session.waitFor(text: "EXIT=")
+        #expect(screen.contains("EXIT=2"))
+        let message = screen.split(separator: "\n").filter { $0.hasPrefix("backroom: error:") }
+        #expect(message.count == 1, "one line says why: \(screen)")
+    }
+
+    /// An empty store with one operator, and a token of theirs in `token.txt`.
+    static func emptyStore(_ session: TmuxSession) async throws {
+        let binary = TmuxSession.binary
+        try session.run(
+            "\(binary) migrate --db empty.sqlite >/dev/null && echo 'operator-password' | \(binary) user add --db empty.sqlite --email op@backroom.local "
+                + "--role operator --password-stdin --password-cost 4 >/dev/null && echo STORE\"\"-READY"
+        )
+        try session.waitFor(text: "STORE-READY", seconds: 30)
+        try await StoreAccess.writeToken(store: session.directory.appendingPathComponent("empty.sqlite").path, email: "op@backroom.local",
+                                   password: "operator-password", to: session.directory.appendingPathComponent("token.txt").path)
     }
 
     @Test("--demo: requests appear within 5 seconds, rates are non-zero, quitting stops everything")

@@ -38,8 +38,10 @@ final class TmuxSession {
     }
 
     /// Types a shell command line and runs it.
+    /// (A marker the test waits for must not appear in the line itself:
+    /// write `echo DO""NE`, which prints `DONE`.)
     func run(_ commandLine: String) throws {
-        try tmux(["send-keys", "-t", "main", "-l", commandLine])
+        try tmux(["send-keys", "-t", "main", "-l", "--", commandLine])
         try tmux(["send-keys", "-t", "main", "Enter"])
     }
 
@@ -48,8 +50,10 @@ final class TmuxSession {
         try tmux(["send-keys", "-t", "main"] + keys)
     }
 
+    /// Types text as it is (a paste): `-l` takes it literally, `--` even
+    /// when it starts with a dash.
     func type(_ text: String) throws {
-        try tmux(["send-keys", "-t", "main", "-l", text])
+        try tmux(["send-keys", "-t", "main", "-l", "--", text])
     }
 
     func screen() throws -> String {

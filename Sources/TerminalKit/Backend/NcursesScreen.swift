@@ -71,9 +71,20 @@ public final class NcursesScreen {
 
     /// Ctrl-Z: gives the terminal back and stops, like any full-screen
     /// program; after `fg`, takes the terminal again and repaints.
+    ///
+    /// The stop is sent to this thread with the default action in place, so
+    /// it takes effect before `raise` returns. (Through ncurses' own SIGTSTP
+    /// handler, which re-sends the signal to the whole process, another
+    /// thread may take it after the handler is back, and nothing stops.)
     public func suspend() {
         endwin()
+        var defaultAction = sigaction()
+        defaultAction.__sigaction_handler.sa_handler = SIG_DFL
+        sigemptyset(&defaultAction.sa_mask)
+        var previous = sigaction()
+        sigaction(SIGTSTP, &defaultAction, &previous)
         raise(SIGTSTP)
+        sigaction(SIGTSTP, &previous, nil)
         invalidate()
         refresh()
     }
