@@ -74,8 +74,10 @@ final class ConsoleFixture: @unchecked Sendable {
     /// Lets time pass: the console sees it through a tick, as it would from
     /// the runner (pending digits resolve, flashes expire).
     func wait(milliseconds: Int64) async {
-        test.clock.advance(milliseconds: milliseconds)
-        await driver.send(.tick(test.clock.now()))
+        for _ in 0..<max(1, milliseconds / 250) {
+            test.clock.advance(milliseconds: 250)
+            await driver.send(.tick(test.clock.now()))
+        }
     }
 
     /// Shows a pane by its digit, as the operator does (the digit waits a
@@ -85,6 +87,15 @@ final class ConsoleFixture: @unchecked Sendable {
         await wait(milliseconds: 1_000)
     }
 
+    /// What panes and dialogs work with now.
+    var context: PaneContext { driver.program.context(driver.model) }
+
+    /// The dialog on top, if it is a `D`.
+    func dialog<D: ConsoleDialog>(_ type: D.Type) -> D? {
+        guard case .dialog(let dialog)? = model.overlays.last else { return nil }
+        return dialog as? D
+    }
+
     /// The flash line, trailing spaces removed.
     var flashLine: String { line(model.layout.flash.y) }
 
@@ -92,4 +103,24 @@ final class ConsoleFixture: @unchecked Sendable {
     func row(_ index: Int) -> String { line(model.layout.listRows.y + index) }
 
     func type(_ text: String) async { await driver.type(text) }
+}
+
+/// A dialog with text typed into some of its fields, for `parse` tests.
+func filled<D: ConsoleDialog>(_ dialog: D, _ values: [D.Field: String]) -> D {
+    var dialog = dialog
+    for (field, text) in values {
+        guard case .text(var input) = dialog.form.fields[field.rawValue].kind else { continue }
+        input.set(text)
+        dialog.form.fields[field.rawValue].kind = .text(input)
+    }
+    return dialog
+}
+
+/// A dialog with choice `index` picked in `field`.
+func choosing<D: ConsoleDialog>(_ dialog: D, _ field: D.Field, _ index: Int) -> D {
+    var dialog = dialog
+    if case .choice(let options, _) = dialog.form.fields[field.rawValue].kind {
+        dialog.form.fields[field.rawValue].kind = .choice(options: options, selected: index)
+    }
+    return dialog
 }

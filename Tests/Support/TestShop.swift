@@ -57,7 +57,7 @@ public final class TestShop: @unchecked Sendable {
     @discardableResult
     public func product(_ sku: String, name: String? = nil, price: Int64 = 1290, stock: Int64 = 10, reorderPoint: Int64 = 0) async throws -> InventoryItem {
         try await shop.inventory.createProduct(
-            ProductDraft(sku: sku, name: name ?? "Product \(sku)", price: euros(price), reorderPoint: reorderPoint, initialStock: stock),
+            ProductDraft(sku: sku, name: name ?? "Product \(sku)", price: Money(minorUnits: price, currency: shop.currency), reorderPoint: reorderPoint, initialStock: stock),
             by: Self.admin
         )
     }

@@ -11,7 +11,7 @@ public final class NcursesScreen {
     private var mouseEnabled = false
     private var isOpen = false
 
-    private struct PairKey: Hashable {
+    struct PairKey: Hashable {
         var foreground: Int
         var background: Int
     }
@@ -185,7 +185,7 @@ public final class NcursesScreen {
     /// default (usually black) background disappears, and a colour can land
     /// on its own background: such text falls back to the terminal's default
     /// foreground, which is always readable.
-    private static func legible(_ key: PairKey, profile: ColorProfile) -> PairKey {
+    static func legible(_ key: PairKey, profile: ColorProfile) -> PairKey {
         guard profile == .basic8 else { return key }
         var key = key
         if key.foreground == 0 && (key.background == -1 || key.background == 0) { key.foreground = -1 }

@@ -42,6 +42,31 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The key's name as `init(spec:)` reads it (`j`, `space`, `pgdn`, `ctrl-d`).
+    public var spec: String {
+        switch self {
+        case .character(" "): "space"
+        case .character(let character): String(character)
+        case .control(let character): "ctrl-\(character)"
+        case .enter: "enter"
+        case .escape: "esc"
+        case .backspace: "backspace"
+        case .delete: "delete"
+        case .tab: "tab"
+        case .backTab: "shift-tab"
+        case .up: "up"
+        case .down: "down"
+        case .left: "left"
+        case .right: "right"
+        case .home: "home"
+        case .end: "end"
+        case .pageUp: "pgup"
+        case .pageDown: "pgdn"
+        case .insert: "insert"
+        case .function(let number): "f\(number)"
+        }
+    }
+
     /// How help and footers show the key: `j`, `↓`, `Ctrl-d`, `Enter`.
     public var description: String {
         switch self {

@@ -52,6 +52,15 @@ public final class ProgramDriver<Program: TerminalProgram> {
         await settle()
     }
 
+    /// Applies an event without running the work it starts: keys typed
+    /// faster than queries answer. `settle()` runs it all later, in order.
+    public func enqueue(_ event: InputEvent) {
+        if case .resize(let newSize) = event { size = newSize }
+        if let message = program.message(for: event, model: model) {
+            pending += program.update(&model, message)
+        }
+    }
+
     public func tick() async {
         if let message = program.tick(model: model) { await send(message) }
     }
