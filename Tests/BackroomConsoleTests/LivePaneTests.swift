@@ -175,7 +175,60 @@ struct LivePaneTests {
         await console.driver.send(.live(.connection(.disconnected(reason: "cannot connect", retryInSeconds: 4))))
         #expect(console.line(0).contains("✗ disconnected (cannot connect; retry in 4 s)"))
         #expect(console.text.contains("✗ Disconnected: cannot connect. Retrying in 4 s."))
+        #expect(console.text.contains("Nothing received yet."))
         await console.driver.send(.live(.connection(.connected)))
         #expect(console.line(0).contains("● live"))
     }
+
+    @Test("while disconnected, titles say so and show no stale rate", arguments: [PaneKind.requests, .metrics])
+    func disconnectedTitles(pane: PaneKind) async throws {
+        let console = try await console()
+        await console.show(pane)
+        await console.driver.send(.live(.snapshot(Self.snapshot())))
+        #expect(console.line(0).contains("212 req/s"))
+        await console.driver.send(.live(.connection(.disconnected(reason: "no data for 5 s", retryInSeconds: 2))))
+        #expect(console.line(2).contains("disconnected"))
+        #expect(!console.line(0).contains("req/s") && !console.line(2).contains("/s"))
+    }
+
+    @Test("a refused token is shown in full, without a retry countdown; :reconnect asks again")
+    func refusedToken() async throws {
+        let asked = Counter()
+        let console = try await ConsoleFixture(serverLabel: "attached http://shop:8080") { environment in
+            environment.reconnect = { asked.increment() }
+        }
+        let reason = "the server refused the token (HTTP 401): The token is invalid, expired or revoked."
+        await console.driver.send(.live(.connection(.disconnected(reason: reason, retryInSeconds: nil))))
+        await console.show(.requests)
+        // The whole reason, wrapped if need be.
+        let shown = console.screen().text.split(separator: "\n").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "│ ")) }.joined(separator: " ")
+        #expect(shown.contains("✗ Disconnected: \(reason) Not retrying; R reconnects."), "\(console.text)")
+        #expect(console.line(0).contains("✗ disconnected"))
+        await console.press("R")
+        #expect(asked.value == 1)
+        await console.press(":")
+        await console.type("reconnect")
+        await console.press("enter")
+        #expect(asked.value == 2)
+    }
+
+    @Test("metrics charts use the width, carry their scale, errors beside requests")
+    func chartLayout() async throws {
+        let console = try await console()
+        await console.show(.metrics)
+        await console.driver.send(.live(.snapshot(Self.snapshot())))
+        let row = try #require(console.line(containing: "Requests/s"))
+        #expect(row.contains("Errors") && row.contains("max"), "\(row)")
+        let bars = row.filter { Sparkline.blocks.contains($0) }.count
+        // Each half: a 12-cell label, an 8-cell value, the chart, its scale.
+        #expect(bars >= (console.model.size.width - 6) / 2 - 20 - 10, "the request chart spans its half: \(bars) cells")
+        #expect(row.components(separatedBy: "max ").count == 3, "both charts carry their scale: \(row)")
+    }
+}
+
+/// Counts calls from a closure the console holds.
+final class Counter: @unchecked Sendable {
+    private var count = 0
+    func increment() { count += 1 }
+    var value: Int { count }
 }

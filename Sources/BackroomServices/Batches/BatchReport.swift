@@ -30,7 +30,10 @@ public struct BatchReport<Value: Sendable>: Sendable {
         var text = "\(succeeded) \(verb)"
         let refused = refusals
         if !refused.isEmpty {
-            let reasons = refused.prefix(limit).map { "\($0.key): \($0.error.message)" }.joined(separator: "; ")
+            // Core's messages often name the row already (`MUG-0007: on hand …`).
+            let reasons = refused.prefix(limit).map { refusal in
+                refusal.error.message.hasPrefix(refusal.key) ? refusal.error.message : "\(refusal.key): \(refusal.error.message)"
+            }.joined(separator: "; ")
             text += " · \(refused.count) refused (\(reasons)\(refused.count > limit ? "; …" : ""))"
         }
         return text

@@ -196,10 +196,19 @@ struct RequestsPane: ConsolePane {
                 record.user ?? "—", String(record.requestID.suffix(12)),
             ], cellStyles: [3: Self.style(record.status, theme)])
         }
+        // A lost stream says why in full, above what was last received.
+        var tableArea = inside
+        if case .disconnected(let reason, let retry) = context.live.connection {
+            let text = "✗ Disconnected: \(reason). " + (retry.map { "Retrying in \($0) s." } ?? "Not retrying; R reconnects.")
+            let lines = Wrapping.words(text.replacingOccurrences(of: "..", with: "."), width: max(10, inside.width - 2))
+            for (index, line) in lines.prefix(max(0, inside.height - 2)).enumerated() {
+                TextLine(" " + line, style: theme["status.error"]).render(into: &grid, area: inside.row(index))
+            }
+            tableArea = inside.inset(top: min(lines.count, max(0, inside.height - 2)))
+        }
         let empty: String
         switch context.live.connection {
-        case .disconnected(let reason, let retry):
-            empty = "✗ Disconnected: \(reason). " + (retry.map { "Retrying in \($0) s." } ?? "Not retrying; R reconnects.")
+        case .disconnected: empty = "Nothing received yet."
         case .connecting: empty = "Connecting…"
         default: empty = live.records.count == 0 ? "Waiting for requests…" : "No request matches the filter."
         }
@@ -207,7 +216,7 @@ struct RequestsPane: ConsolePane {
         Table(
             columns: columns, rows: rows, selectedRow: selected, headerStyle: theme["table.header"], rowStyle: theme["body"],
             alternateRowStyle: theme["table.alt_row"], cursorStyle: theme["table.cursor"], emptyText: empty
-        ).render(into: &grid, area: inside)
+        ).render(into: &grid, area: tableArea)
     }
 
     func renderDetail(_ record: RequestRecord, into grid: inout CellGrid, area: Rect, _ context: PaneContext) {
