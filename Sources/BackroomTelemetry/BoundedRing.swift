@@ -22,6 +22,12 @@ public struct BoundedRing<Element> {
         }
     }
 
+    /// The element at `position`, oldest first (0 is the oldest): no copy
+    /// of the ring, for readers that scan it.
+    public subscript(position: Int) -> Element {
+        storage[(start + position) % storage.count]
+    }
+
     /// Oldest first.
     public var elements: [Element] {
         Array(storage[start...] + storage[..<start])

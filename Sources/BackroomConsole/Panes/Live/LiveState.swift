@@ -67,19 +67,52 @@ struct LiveState: Sendable {
         if isPaused { arrivedWhilePaused += batch.count }
     }
 
-    /// The records the requests pane lists, oldest first, after filters.
-    func visibleRecords() -> [RequestRecord] {
-        let lowered = text.lowercased()
-        return records.elements.filter { record in
-            if let pausedAtID, record.id > pausedAtID { return false }
-            if errorsOnly && record.status < 400 { return false }
-            if let statusClass, record.statusClass != statusClass { return false }
-            if let slower = slowerThanMilliseconds, record.latencyMicroseconds < UInt64(slower) * 1000 { return false }
-            if !lowered.isEmpty {
-                let haystack = "\(record.method) \(record.path) \(record.status) \(record.user ?? "") \(record.requestID)".lowercased()
-                if !haystack.contains(lowered) { return false }
-            }
-            return true
+    /// Whether any filter (or the pause) hides records.
+    var isFiltered: Bool { pausedAtID != nil || errorsOnly || statusClass != nil || slowerThanMilliseconds != nil || !text.isEmpty }
+
+    func matches(_ record: RequestRecord, lowered: String) -> Bool {
+        if let pausedAtID, record.id > pausedAtID { return false }
+        if errorsOnly && record.status < 400 { return false }
+        if let statusClass, record.statusClass != statusClass { return false }
+        if let slower = slowerThanMilliseconds, record.latencyMicroseconds < UInt64(slower) * 1000 { return false }
+        if !lowered.isEmpty {
+            let haystack = "\(record.method) \(record.path) \(record.status) \(record.user ?? "") \(record.requestID)".lowercased()
+            if !haystack.contains(lowered) { return false }
         }
+        return true
+    }
+
+    /// How many records the filters let through. Without filters, the
+    /// ring's count: nothing is scanned.
+    var visibleCount: Int {
+        guard isFiltered else { return records.count }
+        let lowered = text.lowercased()
+        var count = 0
+        for position in 0..<records.count where matches(records[position], lowered: lowered) { count += 1 }
+        return count
+    }
+
+    /// The records the requests pane lists, oldest first, after filters;
+    /// with `newest`, only the newest that many (what a following list
+    /// shows), found by scanning back from the newest and stopping there.
+    /// Frames at 200 requests a second cost a screenful, not 10,000 copies.
+    func visibleRecords(newest limit: Int? = nil) -> [RequestRecord] {
+        let lowered = text.lowercased()
+        var found: [RequestRecord] = []
+        if let limit {
+            found.reserveCapacity(limit)
+            var position = records.count - 1
+            while position >= 0 && found.count < limit {
+                let record = records[position]
+                if matches(record, lowered: lowered) { found.append(record) }
+                position -= 1
+            }
+            return found.reversed()
+        }
+        for position in 0..<records.count {
+            let record = records[position]
+            if matches(record, lowered: lowered) { found.append(record) }
+        }
+        return found
     }
 }

@@ -64,9 +64,9 @@ struct RequestsPane: ConsolePane {
             let step = action == .down ? max(1, count ?? 1) : (action == .halfPageDown ? rows / 2 : (action == .bottom ? Int.max / 2 : rows))
             moveCursor(by: step)
         case .open:
-            if let record = selectedRecord(live.visibleRecords()) { detail = record }
+            if let record = selectedRecord() { detail = record }
         case .copyKey, .copyRow:
-            guard let record = selectedRecord(live.visibleRecords()) else { return PaneOutcome() }
+            guard let record = selectedRecord() else { return PaneOutcome() }
             let text = action == .copyKey ? record.requestID : "\(record.method) \(record.path) \(record.status) \(record.latencyMicroseconds)µs \(record.requestID)"
             return PaneOutcome(flash: Flash("Copied request \(record.requestID)"), clipboard: text)
         default:
@@ -78,9 +78,9 @@ struct RequestsPane: ConsolePane {
     mutating func setPaused(_ paused: Bool) {
         live.isPaused = paused
         if paused {
-            live.pausedAtID = live.records.elements.last?.id
+            live.pausedAtID = live.records.count > 0 ? live.records[live.records.count - 1].id : nil
             live.arrivedWhilePaused = 0
-            live.cursor = max(0, live.visibleRecords().count - 1)
+            live.cursor = max(0, live.visibleCount - 1)
         } else {
             live.pausedAtID = nil
             live.arrivedWhilePaused = 0
@@ -90,22 +90,24 @@ struct RequestsPane: ConsolePane {
 
     /// The cursor is an index into the filtered records (oldest first).
     mutating func moveCursor(by delta: Int) {
-        let count = live.visibleRecords().count
+        let count = live.visibleCount
         guard count > 0 else { return }
         let current = live.isPaused ? live.cursor : count - 1
         live.cursor = max(0, min(count - 1, current + delta))
     }
 
-    func selectedRecord(_ visible: [RequestRecord]) -> RequestRecord? {
+    /// The record under the cursor: the newest while following.
+    func selectedRecord() -> RequestRecord? {
+        guard live.isPaused else { return live.visibleRecords(newest: 1).last }
+        let visible = live.visibleRecords()
         guard !visible.isEmpty else { return nil }
-        let index = live.isPaused ? min(live.cursor, visible.count - 1) : visible.count - 1
-        return visible[index]
+        return visible[min(live.cursor, visible.count - 1)]
     }
 
     mutating func click(row: Int, _ context: PaneContext) -> PaneOutcome {
-        let visible = live.visibleRecords()
-        let (start, _) = shownRange(visible.count, rows: context.rows)
-        guard start + row < visible.count else { return PaneOutcome() }
+        let count = live.visibleCount
+        let (start, _) = shownRange(count, rows: context.rows)
+        guard start + row < count else { return PaneOutcome() }
         if !live.isPaused { setPaused(true) }
         live.cursor = start + row
         return PaneOutcome()
@@ -162,7 +164,7 @@ struct RequestsPane: ConsolePane {
             renderDetail(record, into: &grid, area: area, context)
             return
         }
-        let visible = live.visibleRecords()
+        let visibleCount = live.visibleCount
         var title = "Requests · " + (live.isPaused ? "paused · \(Formatting.grouped(live.arrivedWhilePaused)) new" : "following")
         if let state = Self.liveState(context.live) { title += " · \(state)" }
         let missed = live.dropped + (context.live.snapshot?.droppedEvents ?? 0)
@@ -173,12 +175,13 @@ struct RequestsPane: ConsolePane {
         if let slower = live.slowerThanMilliseconds { filters.append("> \(slower) ms") }
         if !live.text.isEmpty { filters.append("\"\(live.text)\"") }
         if !filters.isEmpty { title += " · filter " + filters.joined(separator: " ") }
-        let footer = "\(Formatting.grouped(visible.count)) shown · buffer \(Formatting.grouped(live.records.count))/\(Formatting.grouped(LiveState.capacity))"
+        let footer = "\(Formatting.grouped(visibleCount)) shown · buffer \(Formatting.grouped(live.records.count))/\(Formatting.grouped(LiveState.capacity))"
         Box(title: title, footer: footer, borderStyle: theme["border"], titleStyle: theme["title"]).render(into: &grid, area: area)
         let inside = Box.inside(area)
         if Self.noServer(context, into: &grid, inside) { return }
-        let (start, end) = shownRange(visible.count, rows: context.rows)
-        let shown = Array(visible[start..<end])
+        let (start, end) = shownRange(visibleCount, rows: context.rows)
+        // Following, only the newest screenful is fetched from the ring.
+        let shown = live.isPaused ? Array(live.visibleRecords()[start..<end]) : live.visibleRecords(newest: end - start)
         let columns = [
             TableColumn("Time", width: .fixed(12), priority: 1),
             TableColumn("Method", width: .fixed(6), priority: 0),
@@ -212,7 +215,7 @@ struct RequestsPane: ConsolePane {
         case .connecting: empty = "Connecting…"
         default: empty = live.records.count == 0 ? "Waiting for requests…" : "No request matches the filter."
         }
-        let selected = live.isPaused && !rows.isEmpty ? min(live.cursor, visible.count - 1) - start : nil
+        let selected = live.isPaused && !rows.isEmpty ? min(live.cursor, visibleCount - 1) - start : nil
         Table(
             columns: columns, rows: rows, selectedRow: selected, headerStyle: theme["table.header"], rowStyle: theme["body"],
             alternateRowStyle: theme["table.alt_row"], cursorStyle: theme["table.cursor"], emptyText: empty
