@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         .target(
@@ -55,6 +56,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "BackroomTransfer",
+            dependencies: [
+                "BackroomCore", "BackroomServices",
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "BackroomBenchmarks",
             dependencies: [
                 "BackroomCore", "BackroomStore", "BackroomServices", "BackroomTelemetry", "BackroomConsole", "TerminalKit",
@@ -74,6 +83,7 @@ let package = Package(
                 "BackroomConsole",
                 "BackroomLoad",
                 "BackroomApp",
+                "BackroomTransfer",
                 "TerminalKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -230,6 +240,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BackroomTransferTests",
+            dependencies: [
+                "BackroomCore", "BackroomStore", "BackroomServices", "BackroomTransfer", "BackroomTestSupport",
             ],
             swiftSettings: strictSettings
         ),

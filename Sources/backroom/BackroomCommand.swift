@@ -10,6 +10,8 @@ struct BackroomCommand: AsyncParsableCommand {
             SeedCommand.self,
             UserCommand.self,
             CheckCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
             BackupCommand.self,
             RestoreCommand.self,
             SettingsCommand.self,

@@ -18,4 +18,7 @@ public enum ErrorCode: String, Sendable, Hashable, Codable, CaseIterable {
     case methodNotAllowed = "method_not_allowed"
     case unavailable = "unavailable"
     case internalError = "internal_error"
+    /// An item of an all-or-nothing batch that was fine but undone because
+    /// another item was refused.
+    case notApplied = "not_applied"
 }

@@ -143,9 +143,23 @@ public protocol ShopStore: Sendable {
     /// Applies `writes` in one transaction, each in a savepoint of its own:
     /// one that breaks a rule is rolled back alone and reported, the others
     /// are committed together. The results are in the order of `writes`.
-    func perform(_ writes: [StoreWrite], context: WriteContext) async throws -> [Result<StoreWriteResult, BackroomError>]
+    func perform(_ writes: [StoreWrite], atomicity: BatchAtomicity, context: WriteContext) async throws -> [Result<StoreWriteResult, BackroomError>]
+
+    /// The products with these SKUs (those that exist), in one read.
+    func inventoryItems(skus: [SKU], now: Timestamp) async throws -> [InventoryItem]
+
+    // MARK: Exports (whole tables, in id order)
+
+    /// Ledger rows with ids above `afterID`, oldest first.
+    func movements(afterID: Int64, limit: Int) async throws -> [StockMovement]
+
+    /// The lines of up to `orders` orders with ids above `afterOrderID`.
+    func orderLines(afterOrderID: Int64, orders: Int) async throws -> [OrderLineRecord]
 
     // MARK: Audit, health, invariants
+
+    /// One audit entry on its own (an import's summary).
+    func recordAudit(_ record: AuditRecord, context: WriteContext) async throws
 
     /// Audit entries, newest first.
     func auditLog(matching filter: AuditFilter, window: ListWindow) async throws -> Window<AuditEntry>
@@ -156,4 +170,11 @@ public protocol ShopStore: Sendable {
 
     /// Every broken inventory invariant; empty when the store is consistent.
     func checkInvariants(now: Timestamp) async throws -> [InvariantViolation]
+}
+
+extension ShopStore {
+    /// A batch where each write stands alone.
+    public func perform(_ writes: [StoreWrite], context: WriteContext) async throws -> [Result<StoreWriteResult, BackroomError>] {
+        try await perform(writes, atomicity: .eachWrite, context: context)
+    }
 }

@@ -1,6 +1,9 @@
 /// One write of a batch (`ShopStore.perform`): the same writes the store's
 /// single methods make, with the same rules.
 public enum StoreWrite: Sendable, Hashable {
+    /// A new product (its initial stock a `received` ledger row), archived
+    /// at once when `status` says so.
+    case createProduct(ValidProductDraft, status: ProductStatus)
     case changeStock(SKU, StockInstruction, reason: MovementReason, reference: String?)
     case updateProduct(SKU, ProductChanges, expectedVersion: Int64?)
     case transitionOrder(OrderNumber, OrderTransitionRequest)
@@ -13,4 +16,28 @@ public enum StoreWriteResult: Sendable, Hashable {
     case product(InventoryItem)
     case order(OrderDetail)
     case user(User)
+}
+
+/// How a batch treats a refused write.
+public enum BatchAtomicity: Sendable, Hashable {
+    /// Each write stands alone: the refused ones are reported, the rest kept.
+    case eachWrite
+    /// One refusal undoes the whole batch (the results still say which
+    /// writes were refused and why; the others are reported as not applied).
+    case allOrNothing
+}
+
+/// One line of an order, with its order, for exports.
+public struct OrderLineRecord: Sendable, Hashable {
+    public var orderID: Int64
+    public var number: OrderNumber
+    public var placedAt: Timestamp
+    public var line: OrderLine
+
+    public init(orderID: Int64, number: OrderNumber, placedAt: Timestamp, line: OrderLine) {
+        self.orderID = orderID
+        self.number = number
+        self.placedAt = placedAt
+        self.line = line
+    }
 }

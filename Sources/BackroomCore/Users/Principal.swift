@@ -33,12 +33,20 @@ public struct Principal: Sendable, Hashable, Codable {
 public struct WriteContext: Sendable, Hashable {
     public var principal: Principal
     public var at: Timestamp
+    /// False for the rows of an import, which is audited once as a whole
+    /// (its ledger rows name the file).
+    public var auditsEachWrite: Bool
+    /// The reference of ledger rows the write makes without one of its own
+    /// (a created product's initial stock names the import file).
+    public var ledgerReference: String?
 
-    public init(principal: Principal, at: Timestamp) {
+    public init(principal: Principal, at: Timestamp, auditsEachWrite: Bool = true, ledgerReference: String? = nil) {
         self.principal = principal
         self.at = at
+        self.auditsEachWrite = auditsEachWrite
+        self.ledgerReference = ledgerReference
     }
 
     /// Staff and system writes go to the audit log; a shopper's own cart does not.
-    public var isAudited: Bool { principal.isStaff }
+    public var isAudited: Bool { principal.isStaff && auditsEachWrite }
 }

@@ -60,7 +60,7 @@ public struct Problem: Sendable, Encodable {
         switch code {
         case .validationFailed: .unprocessableContent
         case .notFound: .notFound
-        case .conflict, .insufficientStock, .invalidTransition: .conflict
+        case .conflict, .insufficientStock, .invalidTransition, .notApplied: .conflict
         case .forbidden: .forbidden
         case .unauthenticated: .unauthorized
         case .paymentDeclined: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")

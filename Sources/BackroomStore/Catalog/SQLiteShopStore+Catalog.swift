@@ -3,39 +3,41 @@ import GRDB
 
 extension SQLiteShopStore {
     public func createProduct(_ draft: ValidProductDraft, context: WriteContext) async throws -> InventoryItem {
-        let currency = self.currency
-        return try await immediateWrite { db in
-            guard draft.price.currency == currency else {
-                throw BackroomError.validation("price", "This shop sells in \(currency.code), not \(draft.price.currency.code).")
-            }
-            let now = context.at.millisecondsSince1970
-            do {
-                try db.cachedStatement(sql: """
-                    INSERT INTO product (sku, name, description, price, currency, status, reorder_point, on_hand, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
-                    """).execute(arguments: [
-                        draft.sku.rawValue, draft.name, draft.description, draft.price.minorUnits, currency.code,
-                        draft.reorderPoint, draft.initialStock, now, now,
-                    ])
-            } catch let error where StoreErrors.isUniqueViolation(error) {
-                throw BackroomError(.conflict, "A product with SKU \(draft.sku) already exists.", field: "sku")
-            }
-            let productID = db.lastInsertedRowID
-            if draft.initialStock > 0 {
-                try Ledger.append(
-                    db, productID: productID, delta: draft.initialStock, reason: .received,
-                    actor: context.principal.name, reference: "initial stock", onHandAfter: draft.initialStock, at: context.at
-                )
-            }
-            if context.isAudited {
-                try AuditLog.append(db, context: context, AuditRecord(
-                    action: "product.create", targetType: "product", targetID: draft.sku.rawValue,
-                    summary: "created \"\(draft.name)\" at \(draft.price), \(draft.initialStock) on hand"
-                ))
-            }
-            try self.bump(.catalog, .stock, in: db)
-            return try InventoryRows.fetch(db, id: productID, now: context.at)!
+        try await immediateWrite { db in try self.createProductInTransaction(db, draft, context: context) }
+    }
+
+    func createProductInTransaction(_ db: Database, _ draft: ValidProductDraft, context: WriteContext) throws -> InventoryItem {
+        guard draft.price.currency == currency else {
+            throw BackroomError.validation("price", "This shop sells in \(currency.code), not \(draft.price.currency.code).")
         }
+        let now = context.at.millisecondsSince1970
+        do {
+            try db.cachedStatement(sql: """
+                INSERT INTO product (sku, name, description, price, currency, status, reorder_point, on_hand, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
+                """).execute(arguments: [
+                    draft.sku.rawValue, draft.name, draft.description, draft.price.minorUnits, currency.code,
+                    draft.reorderPoint, draft.initialStock, now, now,
+                ])
+        } catch let error where StoreErrors.isUniqueViolation(error) {
+            throw BackroomError(.conflict, "A product with SKU \(draft.sku) already exists.", field: "sku")
+        }
+        let productID = db.lastInsertedRowID
+        if draft.initialStock > 0 {
+            try Ledger.append(
+                db, productID: productID, delta: draft.initialStock, reason: .received,
+                actor: context.principal.name, reference: context.ledgerReference ?? "initial stock",
+                onHandAfter: draft.initialStock, at: context.at
+            )
+        }
+        if context.isAudited {
+            try AuditLog.append(db, context: context, AuditRecord(
+                action: "product.create", targetType: "product", targetID: draft.sku.rawValue,
+                summary: "created \"\(draft.name)\" at \(draft.price), \(draft.initialStock) on hand"
+            ))
+        }
+        try bump(.catalog, .stock, in: db)
+        return try InventoryRows.fetch(db, id: productID, now: context.at)!
     }
 
     public func updateProduct(_ sku: SKU, changes: ProductChanges, expectedVersion: Int64?, context: WriteContext) async throws -> InventoryItem {

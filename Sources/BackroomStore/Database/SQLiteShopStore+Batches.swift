@@ -2,40 +2,67 @@ import BackroomCore
 import GRDB
 
 extension SQLiteShopStore {
-    public func perform(_ writes: [StoreWrite], context: WriteContext) async throws -> [Result<StoreWriteResult, BackroomError>] {
-        try await immediateWrite { db in
-            var results: [Result<StoreWriteResult, BackroomError>] = []
-            results.reserveCapacity(writes.count)
-            for write in writes {
-                var outcome: StoreWriteResult?
-                do {
-                    try db.inSavepoint {
-                        outcome = try self.apply(write, db, context: context)
-                        return .commit
-                    }
-                    results.append(.success(outcome!))
-                } catch let error as BackroomError {
-                    results.append(.failure(error))
-                } catch {
-                    let translated = StoreErrors.translateAny(error)
-                    guard let error = translated as? BackroomError else { throw translated }
-                    results.append(.failure(error))
+    public func perform(_ writes: [StoreWrite], atomicity: BatchAtomicity, context: WriteContext) async throws -> [Result<StoreWriteResult, BackroomError>] {
+        do {
+            return try await immediateWrite { db in
+                let results = try self.apply(writes, db, context: context)
+                if atomicity == .allOrNothing, results.contains(where: { if case .failure = $0 { true } else { false } }) {
+                    // Throwing rolls the batch back (its savepoint in the group commit).
+                    throw BatchUndone(results: results)
                 }
+                return results
             }
-            return results
+        } catch let undone as BatchUndone {
+            return undone.results.map { result in
+                guard case .success = result else { return result }
+                return .failure(BackroomError(.notApplied, "Not applied: another item of the batch was refused, and the batch writes all or nothing."))
+            }
         }
+    }
+
+    /// A batch undone because one of its writes was refused.
+    private struct BatchUndone: Error {
+        var results: [Result<StoreWriteResult, BackroomError>]
+    }
+
+    private func apply(_ writes: [StoreWrite], _ db: Database, context: WriteContext) throws -> [Result<StoreWriteResult, BackroomError>] {
+        var results: [Result<StoreWriteResult, BackroomError>] = []
+        results.reserveCapacity(writes.count)
+        for write in writes {
+            var outcome: StoreWriteResult?
+            do {
+                try db.inSavepoint {
+                    outcome = try self.apply(write, db, context: context)
+                    return .commit
+                }
+                results.append(.success(outcome!))
+            } catch let error as BackroomError {
+                results.append(.failure(error))
+            } catch {
+                let translated = StoreErrors.translateAny(error)
+                guard let error = translated as? BackroomError else { throw translated }
+                results.append(.failure(error))
+            }
+        }
+        return results
     }
 
     private func apply(_ write: StoreWrite, _ db: Database, context: WriteContext) throws -> StoreWriteResult {
         switch write {
+        case .createProduct(let draft, let status):
+            var item = try createProductInTransaction(db, draft, context: context)
+            if status != .active {
+                item = try updateProductInTransaction(db, draft.sku, changes: ProductChanges(status: status), expectedVersion: nil, context: context)
+            }
+            return .product(item)
         case .changeStock(let sku, let instruction, let reason, let reference):
-            .stock(try changeStockInTransaction(db, sku, instruction, reason: reason, reference: reference, context: context))
+            return .stock(try changeStockInTransaction(db, sku, instruction, reason: reason, reference: reference, context: context))
         case .updateProduct(let sku, let changes, let expectedVersion):
-            .product(try updateProductInTransaction(db, sku, changes: changes, expectedVersion: expectedVersion, context: context))
+            return .product(try updateProductInTransaction(db, sku, changes: changes, expectedVersion: expectedVersion, context: context))
         case .transitionOrder(let number, let request):
-            .order(try transitionOrderInTransaction(db, number, request, context: context))
+            return .order(try transitionOrderInTransaction(db, number, request, context: context))
         case .updateUser(let id, let changes):
-            .user(try updateUserInTransaction(db, id: id, changes: changes, context: context))
+            return .user(try updateUserInTransaction(db, id: id, changes: changes, context: context))
         }
     }
 }

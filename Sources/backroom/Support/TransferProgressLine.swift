@@ -1,0 +1,33 @@
+import Foundation
+
+/// Progress of an import or export on stderr: a bar on a terminal, a plain
+/// line every 100,000 rows when stderr is a file or a pipe.
+final class TransferProgressLine: @unchecked Sendable {
+    private let verb: String
+    private let line = ProgressLine()
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var lastReported = 0
+
+    init(verb: String) {
+        self.verb = verb
+    }
+
+    func update(done: Int, total: Int, rows: Int) {
+        if isTerminal {
+            guard total > 0 else {
+                line.show("\(verb) \(grouped(rows)) rows")
+                return
+            }
+            let fraction = min(1, Double(done) / Double(total))
+            let filled = Int(fraction * 30)
+            line.show("[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 30 - filled))] \(Int(fraction * 100))% · \(grouped(rows)) rows")
+        } else if rows - lastReported >= 100_000 {
+            lastReported = rows
+            FileHandle.standardError.write(Data("\(verb) \(grouped(rows)) rows\n".utf8))
+        }
+    }
+
+    func finish() {
+        line.finish()
+    }
+}
