@@ -25,6 +25,9 @@ public enum BatchAtomicity: Sendable, Hashable {
     /// One refusal undoes the whole batch (the results still say which
     /// writes were refused and why; the others are reported as not applied).
     case allOrNothing
+    /// Nothing is kept: every write runs and is rolled back, to learn which
+    /// would be refused (the others are reported not applied).
+    case rehearsal
 }
 
 /// One line of an order, with its order, for exports.

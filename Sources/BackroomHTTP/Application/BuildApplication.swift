@@ -50,6 +50,7 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
     CartsController(shop: parts.shop, body: body, telemetry: parts.telemetry, metrics: parts.metrics).addRoutes(to: router)
     OrdersController(shop: parts.shop).addRoutes(to: router)
     AdminProductsController(shop: parts.shop, body: body, metrics: parts.metrics).addRoutes(to: router)
+    AdminStockController(shop: parts.shop, body: body, metrics: parts.metrics).addRoutes(to: router)
     AdminOrdersController(shop: parts.shop, body: body).addRoutes(to: router)
     AdminUsersController(shop: parts.shop, body: body).addRoutes(to: router)
     let broadcast = LiveBroadcast(telemetry: parts.telemetry, metrics: parts.metrics, maximumSubscribers: configuration.maximumLiveSubscribers)

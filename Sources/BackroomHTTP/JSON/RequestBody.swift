@@ -15,6 +15,11 @@ public struct RequestBodyReader: Sendable {
     }
 
     public func decode<Value: Decodable>(_ type: Value.Type, from request: Request) async throws -> Value {
+        try await decodeKeepingBytes(type, from: request).value
+    }
+
+    /// The value and the body's bytes (to fingerprint an idempotent request).
+    public func decodeKeepingBytes<Value: Decodable>(_ type: Value.Type, from request: Request) async throws -> (value: Value, bytes: Data) {
         guard let contentType = request.headers[.contentType], Self.isJSON(contentType) else {
             throw BackroomError(.unsupportedMediaType, "Send the body as JSON, with Content-Type: application/json.")
         }
@@ -27,7 +32,8 @@ public struct RequestBodyReader: Sendable {
         guard buffer.readableBytes > 0 else {
             throw BackroomError(.malformedRequest, "The request body is empty; send a JSON object.")
         }
-        return try JSONCoders.decoder.decode(Value.self, from: Data(buffer.readableBytesView))
+        let bytes = Data(buffer.readableBytesView)
+        return (try JSONCoders.decoder.decode(Value.self, from: bytes), bytes)
     }
 
     /// For action endpoints whose body is optional: an empty body is `nil`.

@@ -6,17 +6,58 @@ extension SQLiteShopStore {
         do {
             return try await immediateWrite { db in
                 let results = try self.apply(writes, db, context: context)
-                if atomicity == .allOrNothing, results.contains(where: { if case .failure = $0 { true } else { false } }) {
+                let refused = results.contains(where: { if case .failure = $0 { true } else { false } })
+                if atomicity == .rehearsal || (atomicity == .allOrNothing && refused) {
                     // Throwing rolls the batch back (its savepoint in the group commit).
                     throw BatchUndone(results: results)
                 }
                 return results
             }
         } catch let undone as BatchUndone {
-            return undone.results.map { result in
-                guard case .success = result else { return result }
-                return .failure(BackroomError(.notApplied, "Not applied: another item of the batch was refused, and the batch writes all or nothing."))
+            return Self.undone(undone.results)
+        }
+    }
+
+    /// The results of an undone batch: what was fine is reported not applied.
+    private static func undone(_ results: [Result<StoreWriteResult, BackroomError>]) -> [Result<StoreWriteResult, BackroomError>] {
+        results.map { result in
+            guard case .success = result else { return result }
+            return .failure(BackroomError(.notApplied, "Not applied: another item of the batch was refused, and the batch writes all or nothing."))
+        }
+    }
+
+    public func perform(
+        _ writes: [StoreWrite], atomicity: BatchAtomicity, context: WriteContext, claim: IdempotencyClaim,
+        reply: @escaping @Sendable ([Result<StoreWriteResult, BackroomError>]) throws -> StoredReply
+    ) async throws -> IdempotentBatch {
+        do {
+            return try await immediateWrite { db in
+                let oldest = context.at.millisecondsSince1970 - IdempotencyClaim.lifetimeSeconds * 1000
+                try db.cachedStatement(sql: "DELETE FROM idempotent_reply WHERE created_at < ?").execute(arguments: [oldest])
+                if let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT fingerprint, status, body FROM idempotent_reply WHERE actor = ? AND key = ?"),
+                    arguments: [claim.actor, claim.key]
+                ) {
+                    guard (row["fingerprint"] as String) == claim.fingerprint else {
+                        throw BackroomError(.conflict, "This Idempotency-Key was used for a different request; send a new key.", field: "Idempotency-Key")
+                    }
+                    return .replayed(StoredReply(status: row["status"], body: row["body"]))
+                }
+                let results = try self.apply(writes, db, context: context)
+                let refused = results.contains(where: { if case .failure = $0 { true } else { false } })
+                if atomicity == .rehearsal || (atomicity == .allOrNothing && refused) {
+                    throw BatchUndone(results: results)
+                }
+                let stored = try reply(results)
+                try db.cachedStatement(sql: """
+                    INSERT INTO idempotent_reply (actor, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [claim.actor, claim.key, claim.fingerprint, stored.status, stored.body, context.at.millisecondsSince1970])
+                return .performed(results, stored)
             }
+        } catch let undone as BatchUndone {
+            // Nothing was written, and no reply is kept: a retry runs again.
+            let results = Self.undone(undone.results)
+            return .performed(results, try reply(results))
         }
     }
 

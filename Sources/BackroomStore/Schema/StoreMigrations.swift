@@ -10,6 +10,7 @@ enum StoreMigrations {
         migrator.registerMigration("v3 product counts by status", migrate: countProductsByStatus)
         migrator.registerMigration("v4 payment attempts, hold lifetime, scoped checkout keys", migrate: claimPaymentsAndBoundHolds)
         migrator.registerMigration("v5 audit by actor and action", migrate: indexAuditByActorAndAction)
+        migrator.registerMigration("v6 idempotent replies", migrate: keepIdempotentReplies)
         return migrator
     }
 
@@ -308,6 +309,24 @@ enum StoreMigrations {
         try db.execute(sql: """
             CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
             CREATE INDEX audit_log_by_action ON audit_log (action, id);
+            """)
+    }
+
+    /// The reply to a batch request sent with an `Idempotency-Key`, kept
+    /// with the batch's writes (same transaction) so a retry gets it again
+    /// instead of writing twice. Kept a day.
+    private static func keepIdempotentReplies(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE idempotent_reply (
+                actor TEXT NOT NULL,
+                key TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
+                fingerprint TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                body BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (actor, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX idempotent_reply_by_age ON idempotent_reply (created_at);
             """)
     }
 }
