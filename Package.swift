@@ -137,7 +137,7 @@ let package = Package(
         ),
         .target(
             name: "BackroomConsole",
-            dependencies: ["BackroomCore", "BackroomServices", "BackroomTelemetry", "TerminalKit"],
+            dependencies: ["BackroomCore", "BackroomServices", "BackroomTelemetry", "BackroomTransfer", "TerminalKit"],
             swiftSettings: strictSettings
         ),
         .target(

@@ -46,7 +46,7 @@ struct KeyMapTests {
     @Test("destructive actions are exactly those that lose something")
     func destructive() {
         let destructive = Set(KeyMap.table.filter(\.isDestructive).map(\.action))
-        #expect(destructive == [.archiveProduct, .cancel, .refund, .toggleDisabled, .resetPassword, .revokeTokens])
+        #expect(destructive == [.archiveProduct, .cancel, .refund, .toggleDisabled, .resetPassword, .revokeTokens, .commitStockTake, .discardStockTake])
     }
 
     @Test("the role decides which keys exist; read-only removes every write", arguments: [

@@ -13,7 +13,7 @@ struct CommandLine: Sendable, Equatable {
 
     /// Every command, for completion and help.
     static let verbs = [
-        "orders", "inventory", "users", "requests", "metrics", "audit", "sku", "user", "order", "theme", "mouse", "columns",
+        "orders", "inventory", "users", "requests", "metrics", "audit", "count", "export", "sku", "user", "order", "theme", "mouse", "columns",
         "reconnect", "help", "quit",
     ]
 
@@ -24,6 +24,8 @@ struct CommandLine: Sendable, Equatable {
         (":sku MUG-0002", "Open a product"),
         (":user EMAIL", "Find a user"),
         (":columns", "Choose this pane's columns"),
+        (":export FILE", "Write the pane (CSV; .jsonl: JSON)"),
+        (":count", "Stock take (scanner friendly)"),
         (":theme NAME", "Switch the theme (no name: list)"),
         (":mouse on|off", "Mouse reporting"),
         (":reconnect", "Reconnect to the server now"),
@@ -88,6 +90,7 @@ enum ConsoleCommand: Sendable, Equatable {
     case theme(String?)
     case mouse(Bool)
     case columns
+    case export(String)
     case reconnect
     case help
     case quit
@@ -107,6 +110,10 @@ enum ConsoleCommand: Sendable, Equatable {
         case "metrics", "m": return .show(.metrics)
         case "audit", "a": return .show(.audit)
         case "columns", "cols": return .columns
+        case "count", "stocktake": return .show(.stockTake)
+        case "export":
+            guard !rest.isEmpty else { throw BackroomError.validation("command", "Where to? :export inventory.csv") }
+            return .export(rest.joined(separator: " "))
         case "reconnect": return .reconnect
         case "orders", "o":
             var statuses: Set<OrderStatus> = []

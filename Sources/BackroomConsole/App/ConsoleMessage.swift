@@ -16,6 +16,8 @@ public enum ConsoleMessage: Sendable {
     case live(LiveUpdate)
     /// Settings saved (or not).
     case settingsSaved(Result<String, BackroomError>)
+    /// `:export` wrote its file (or not).
+    case exported(Result<String, BackroomError>)
     /// The process was asked to stop; the exit status reports the signal.
     case quit(signal: Int32?)
 }

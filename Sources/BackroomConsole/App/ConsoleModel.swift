@@ -50,6 +50,7 @@ public struct ConsoleModel: Sendable {
     var audit: ListPane<AuditSource>
     var requests = RequestsPane()
     var metrics = MetricsPane()
+    var stockTake = StockTakePane()
 
     var overlays: [Overlay] = []
     var mode: InputMode = .normal
@@ -102,6 +103,7 @@ public struct ConsoleModel: Sendable {
             case .audit: audit
             case .requests: requests
             case .metrics: metrics
+            case .stockTake: stockTake
             }
         }
         _modify {
@@ -130,6 +132,8 @@ public struct ConsoleModel: Sendable {
             return requests
         case .metrics:
             return metrics
+        case .stockTake:
+            return stockTake
         }
     }
 
@@ -141,6 +145,7 @@ public struct ConsoleModel: Sendable {
         case let pane as ListPane<AuditSource>: audit = pane
         case let pane as RequestsPane: requests = pane
         case let pane as MetricsPane: metrics = pane
+        case let pane as StockTakePane: stockTake = pane
         default: preconditionFailure("unknown pane \(type(of: pane))")
         }
     }

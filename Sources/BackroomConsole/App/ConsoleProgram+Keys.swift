@@ -18,6 +18,11 @@ extension ConsoleProgram {
             if key == .character("q") || key == .control("c") { model.isFinished = true }
             return []
         }
+        // A pane with fields (the stock take) takes typed keys first.
+        if model.current.takesTypedKeys {
+            let context = context(model)
+            if let outcome = model[pane: model.pane].typed(key, context) { return apply(outcome, &model) }
+        }
         if case .character(let character) = key, let digit = character.wholeNumberValue, character.isASCII,
            digit > 0 || model.pendingCount != nil, model.keyMap.takesCounts(pane: model.pane, inDetail: model.inDetail) {
             var pending = model.pendingCount ?? PendingCount(digits: "", since: model.now)
@@ -64,7 +69,7 @@ extension ConsoleProgram {
         case .toggleMouse:
             model.terminal.mouse.toggle()
             model.flash(model.terminal.mouse ? "Mouse on: the wheel scrolls, a click selects a row or a tab (M turns it off)." : "Mouse off.")
-        case .showOrders, .showInventory, .showUsers, .showRequests, .showMetrics, .showAudit:
+        case .showOrders, .showInventory, .showUsers, .showRequests, .showMetrics, .showAudit, .showStockTake:
             guard let kind = PaneKind.allCases.first(where: { $0.showAction == binding.action }) else { return [] }
             return show(kind, &model)
         case .nextPane:
@@ -278,6 +283,13 @@ extension ConsoleProgram {
         case .mouse(let on):
             model.terminal.mouse = on
             model.flash(on ? "Mouse on." : "Mouse off.")
+        case .export(let path):
+            guard let outcome = model.current.export(to: path, context(model)) else {
+                model.flash("✗ \(model.pane.title) has nothing to export.", isError: true)
+                return []
+            }
+            model.flash("Exporting to \(path)…")
+            return apply(outcome, &model)
         case .columns:
             guard let choices = model.current.columnChoices() else {
                 model.flash("✗ \(model.pane.title) has no columns to choose.", isError: true)

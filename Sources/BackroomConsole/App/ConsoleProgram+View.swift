@@ -121,8 +121,9 @@ extension ConsoleProgram {
         case .command:
             drawInput(model.commandLine.input, prompt: " : ", hint: "Enter run · ↑↓ history · Tab complete · Esc", model, into: &grid, area: area)
         case .normal:
-            var hints = model.keyMap.hints(pane: model.pane, inDetail: model.inDetail)
-            if model.inDetail { hints.insert(("Esc", "back"), at: 0) }
+            let typing = model.current.takesTypedKeys
+            var hints = model.keyMap.hints(pane: model.pane, inDetail: model.inDetail, typing: typing)
+            if model.inDetail || typing { hints.insert(("Esc", "back"), at: 0) }
             // Help and quit always show: the pane's hints give way first.
             let essential = hints.filter { $0.1 == "help" || $0.1 == "quit" }
             var others = hints.filter { $0.1 != "help" && $0.1 != "quit" }

@@ -68,6 +68,12 @@ public struct ConsoleProgram: TerminalProgram {
         case .live(let update):
             applyLive(update, &model)
             return []
+        case .exported(let result):
+            switch result {
+            case .success(let text): model.flash("✓ " + text)
+            case .failure(let error): model.flash("✗ Export failed: \(error.message)", isError: true)
+            }
+            return []
         case .settingsSaved(let result):
             switch result {
             case .success(let path): model.flash("Columns saved to \(path).")
@@ -127,9 +133,10 @@ public struct ConsoleProgram: TerminalProgram {
         model.keyMap.bindings.contains { $0.action == kind.showAction }
     }
 
-    /// The panes this operator can see, in tab order.
+    /// The panes this operator can see, in tab order (the stock take only
+    /// while it is on screen: it is a mode of the inventory).
     func shownPanes(_ model: ConsoleModel) -> [PaneKind] {
-        PaneKind.allCases.filter { canShow($0, model) }
+        PaneKind.allCases.filter { canShow($0, model) && ($0 != .stockTake || model.pane == .stockTake) }
     }
 
     func show(_ kind: PaneKind, _ model: inout ConsoleModel) -> [Command<ConsoleMessage>] {
@@ -190,6 +197,8 @@ public struct ConsoleProgram: TerminalProgram {
             _ = model.orders.closeDetail()
             let context = context(model)
             return apply(model.orders.reloadFromTop(context), &model)
+        case .pane(let kind):
+            return show(kind, &model)
         case .auditTarget(_, let id):
             guard showForLoading(.audit, &model) else { return [] }
             return route(.audit, &model) { pane, context in pane.setFilter(id, context) }
@@ -326,6 +335,7 @@ extension PaneKind {
         case .requests: .showRequests
         case .metrics: .showMetrics
         case .audit: .showAudit
+        case .stockTake: .showStockTake
         }
     }
 }

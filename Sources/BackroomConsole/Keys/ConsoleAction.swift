@@ -17,6 +17,8 @@ public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     case newUser, changeRole, toggleDisabled, resetPassword, revokeTokens, customerOrders
     // Audit
     case filterActor, filterAction
+    // Stock take
+    case showStockTake, commitStockTake, discardStockTake, toggleRepeatScan, undoLastCount
     // Live panes
     case togglePause, errorsOnly, cycleStatusClass, slowerThan, widerWindow, narrowerWindow, sortRoutes, reconnect
 }

@@ -95,7 +95,7 @@ public struct KeyMap: Sendable {
     func applies(_ binding: KeyBinding, to pane: PaneKind) -> Bool {
         guard binding.scope == .list else { return true }
         switch pane {
-        case .metrics:
+        case .metrics, .stockTake:
             return false
         case .requests:
             return ![.nextSortColumn, .flipSort, .mark, .markAllMatching, .clearMarks].contains(binding.action)
@@ -106,10 +106,17 @@ public struct KeyMap: Sendable {
         }
     }
 
-    /// Footer hints for the current pane and view, in table order.
-    public func hints(pane: PaneKind, inDetail: Bool) -> [(String, String)] {
+    /// Footer hints for the current pane and view, in table order. While
+    /// the pane takes typed keys, only keys that cannot be typed are hinted.
+    public func hints(pane: PaneKind, inDetail: Bool, typing: Bool = false) -> [(String, String)] {
         Self.scopes(pane: pane, inDetail: inDetail).flatMap { scope in
-            bindings.filter { $0.scope == scope && $0.footer != nil && applies($0, to: pane) }.map { ($0.footerKeys ?? $0.keyLabel, $0.footer!) }
+            bindings.filter { binding in
+                binding.scope == scope && binding.footer != nil && applies(binding, to: pane)
+                    && (!typing || binding.keys.contains { if case .character = $0 { false } else { true } })
+            }.map { binding in
+                let keys = typing ? binding.keys.filter { if case .character = $0 { false } else { true } } : binding.keys
+                return (typing ? keys.map(\.description).joined(separator: "/") : binding.footerKeys ?? binding.keyLabel, binding.footer!)
+            }
         }
     }
 
@@ -157,6 +164,7 @@ public struct KeyMap: Sendable {
                    destructive: true, footer: "archive"),
         KeyBinding(.toggleLowStock, [.character("L")], "Low stock only, on and off", scope: .pane(.inventory), footer: "low stock"),
         KeyBinding(.cycleArchived, [.character("A")], "Active, archived, all", scope: .pane(.inventory)),
+        KeyBinding(.showStockTake, [.character("C")], "Stock take: count shelves (:count)", scope: .pane(.inventory), permission: .adjustStock, footer: "count"),
         KeyBinding(.adjust, [.character("a")], "Adjust by N, with a reason", scope: .detail(.inventory), permission: .adjustStock, footer: "adjust…"),
         KeyBinding(.setCount, [.character("=")], "Set the counted quantity", scope: .detail(.inventory), permission: .adjustStock, footer: "set count"),
         KeyBinding(.editProduct, [.character("e")], "Edit the product", scope: .detail(.inventory), permission: .editCatalog, footer: "edit"),
@@ -195,6 +203,14 @@ public struct KeyMap: Sendable {
         // Audit
         KeyBinding(.filterActor, [.character("f")], "This actor only (again: all)", scope: .pane(.audit), footer: "actor"),
         KeyBinding(.filterAction, [.character("a")], "This action only (again: all)", scope: .pane(.audit), footer: "action"),
+        // Stock take (typed keys go to the SKU and quantity fields)
+        KeyBinding(.commitStockTake, [.control("s")], "Commit every count (compare-and-set)", scope: .pane(.stockTake), permission: .adjustStock,
+                   destructive: true, footer: "commit"),
+        KeyBinding(.discardStockTake, [.control("x")], "Discard the take", scope: .pane(.stockTake), permission: .adjustStock, destructive: true,
+                   footer: "discard"),
+        KeyBinding(.toggleRepeatScan, [.control("r")], "A SKU scanned again: add up or replace", scope: .pane(.stockTake), footer: "repeat"),
+        KeyBinding(.undoLastCount, [.control("k")], "Take the latest SKU out of the take", scope: .pane(.stockTake), permission: .adjustStock,
+                   footer: "undo"),
         // Requests and metrics
         KeyBinding(.togglePause, [.character(" ")], "Pause or follow", scope: .pane(.requests), footer: "pause"),
         KeyBinding(.errorsOnly, [.character("e")], "Errors only (4xx, 5xx)", scope: .pane(.requests), footer: "errors"),
@@ -238,7 +254,7 @@ public struct KeyMap: Sendable {
         KeyBinding(.toggleMouse, [.character("M")], "Mouse on/off (wheel, clicks)", scope: .global),
         KeyBinding(.repaint, [.control("l")], "Repaint the screen", scope: .global),
         KeyBinding(.suspend, [.control("z")], "Suspend (fg resumes)", scope: .global),
-        KeyBinding(.help, [.character("?")], "This help", scope: .global, footer: "help"),
+        KeyBinding(.help, [.character("?"), .function(1)], "This help", scope: .global, footer: "help", footerKeys: "?"),
         KeyBinding(.quit, [.character("q"), .control("c")], "Quit", scope: .global, footer: "quit"),
     ]
 }

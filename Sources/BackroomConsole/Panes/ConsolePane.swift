@@ -55,12 +55,23 @@ protocol ConsolePane: Sendable {
     mutating func setColumns(_ identifiers: [String]?)
     /// Forgets the marked rows (after a bulk action).
     mutating func clearMarks()
+
+    /// Whether typed keys are text for the pane first (the stock take's
+    /// fields); keys it leaves (nil) go to the key map.
+    var takesTypedKeys: Bool { get }
+    mutating func typed(_ key: Key, _ context: PaneContext) -> PaneOutcome?
+
+    /// `:export FILE`: writes what the pane shows, its filter and sort applied.
+    func export(to path: String, _ context: PaneContext) -> PaneOutcome?
 }
 
 extension ConsolePane {
     func columnChoices() -> (all: [(id: String, title: String)], shown: [String])? { nil }
     mutating func setColumns(_ identifiers: [String]?) {}
     mutating func clearMarks() {}
+    var takesTypedKeys: Bool { false }
+    mutating func typed(_ key: Key, _ context: PaneContext) -> PaneOutcome? { nil }
+    func export(to path: String, _ context: PaneContext) -> PaneOutcome? { nil }
     mutating func open(_ target: Navigation, _ context: PaneContext) -> PaneOutcome { PaneOutcome() }
     mutating func click(row: Int, _ context: PaneContext) -> PaneOutcome { PaneOutcome() }
     mutating func resized(_ context: PaneContext) -> PaneOutcome { PaneOutcome() }
@@ -145,4 +156,5 @@ enum Navigation: Sendable, Equatable {
     case ordersOfCustomer(id: Int64, email: String)
     case ordersWithStatus(Set<OrderStatus>)
     case auditTarget(type: String, id: String)
+    case pane(PaneKind)
 }

@@ -329,6 +329,12 @@ struct ListPane<Source: ListSource>: ConsolePane {
         return PaneOutcome()
     }
 
+    // MARK: Export
+
+    func export(to path: String, _ context: PaneContext) -> PaneOutcome? {
+        .run([ExportCommand.list(source, columns: shownColumns, path: path, context)])
+    }
+
     // MARK: Columns
 
     var shownColumns: [ListColumn<Item>] {

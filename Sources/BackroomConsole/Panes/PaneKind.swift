@@ -1,6 +1,8 @@
 /// The console's panes, in tab order.
 public enum PaneKind: Int, Sendable, Hashable, CaseIterable {
     case orders, inventory, users, requests, metrics, audit
+    /// Counting shelves: a mode of the inventory, not a tab of its own.
+    case stockTake
 
     public var title: String {
         switch self {
@@ -10,9 +12,10 @@ public enum PaneKind: Int, Sendable, Hashable, CaseIterable {
         case .requests: "Requests"
         case .metrics: "Metrics"
         case .audit: "Audit"
+        case .stockTake: "Stock take"
         }
     }
 
     /// The name `:` takes for it.
-    public var commandName: String { title.lowercased() }
+    public var commandName: String { self == .stockTake ? "count" : title.lowercased() }
 }

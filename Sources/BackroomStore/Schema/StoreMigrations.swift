@@ -11,6 +11,7 @@ enum StoreMigrations {
         migrator.registerMigration("v4 payment attempts, hold lifetime, scoped checkout keys", migrate: claimPaymentsAndBoundHolds)
         migrator.registerMigration("v5 audit by actor and action", migrate: indexAuditByActorAndAction)
         migrator.registerMigration("v6 idempotent replies", migrate: keepIdempotentReplies)
+        migrator.registerMigration("v7 stock takes", migrate: draftStockTakes)
         return migrator
     }
 
@@ -327,6 +328,31 @@ enum StoreMigrations {
                 PRIMARY KEY (actor, key)
             ) WITHOUT ROWID;
             CREATE INDEX idempotent_reply_by_age ON idempotent_reply (created_at);
+            """)
+    }
+
+    /// Stock takes in progress, kept as drafts so a console that crashes
+    /// loses no count; committed or discarded ones are deleted.
+    private static func draftStockTakes(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE stock_take (
+                -- Never reused: ledger rows name the take by its id.
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                actor TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX stock_take_by_actor ON stock_take (actor);
+            CREATE TABLE stock_take_line (
+                take_id INTEGER NOT NULL REFERENCES stock_take (id) ON DELETE CASCADE,
+                product_id INTEGER NOT NULL REFERENCES product (id),
+                expected INTEGER NOT NULL CHECK (expected >= 0),
+                counted INTEGER NOT NULL CHECK (counted >= 0),
+                scans INTEGER NOT NULL CHECK (scans >= 0),
+                last_scanned_at INTEGER NOT NULL,
+                needs_recount INTEGER NOT NULL DEFAULT 0 CHECK (needs_recount IN (0, 1)),
+                PRIMARY KEY (take_id, product_id)
+            ) WITHOUT ROWID;
             """)
     }
 }
