@@ -25,6 +25,7 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/admin/products/{sku}/stock/adjustments": .operator,
         "PUT /api/v1/admin/products/{sku}/stock": .operator,
         "GET /api/v1/admin/products/{sku}/movements": .viewer,
+        "POST /api/v1/admin/stock/adjustments": .operator,
         "GET /api/v1/admin/orders": .viewer,
         "GET /api/v1/admin/orders/{number}": .viewer,
         "POST /api/v1/admin/orders/{number}/transitions": .operator,
