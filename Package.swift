@@ -39,9 +39,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "BackroomWire",
+            dependencies: ["BackroomCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "BackroomStore",
             dependencies: [
-                "BackroomCore",
+                "BackroomCore", "BackroomWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
@@ -108,7 +113,9 @@ let package = Package(
         .target(
             name: "BackroomHTTP",
             dependencies: [
-                "BackroomCore", "BackroomServices", "BackroomTelemetry",
+                "BackroomCore", "BackroomServices", "BackroomTelemetry", "BackroomWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

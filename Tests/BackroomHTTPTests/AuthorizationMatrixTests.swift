@@ -39,6 +39,18 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/admin/users/{id}/password": .admin,
         "GET /api/v1/admin/audit": .admin,
         "GET /api/v1/admin/live": .admin,
+        "GET /api/v1/admin/webhooks": .admin,
+        "POST /api/v1/admin/webhooks": .admin,
+        "GET /api/v1/admin/webhooks/{id}": .admin,
+        "PATCH /api/v1/admin/webhooks/{id}": .admin,
+        "DELETE /api/v1/admin/webhooks/{id}": .admin,
+        "POST /api/v1/admin/webhooks/{id}/disable": .admin,
+        "POST /api/v1/admin/webhooks/{id}/enable": .admin,
+        "POST /api/v1/admin/webhooks/{id}/rotate-secret": .admin,
+        "POST /api/v1/admin/webhooks/{id}/test": .admin,
+        "POST /api/v1/admin/webhooks/{id}/replay": .admin,
+        "GET /api/v1/admin/webhooks/{id}/deliveries": .admin,
+        "POST /api/v1/admin/webhooks/{id}/deliveries/{delivery}/retry": .admin,
     ]
 
     @Test("every admin route × {anonymous, customer, viewer, operator, admin}")

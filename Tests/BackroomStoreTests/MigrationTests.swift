@@ -27,7 +27,7 @@ struct MigrationTests {
 
     static let allMigrations = [
         "v1", "v2 low-stock figures index", "v3 product counts by status", "v4 payment attempts, hold lifetime, scoped checkout keys",
-        "v5 audit by actor and action", "v6 idempotent replies", "v7 stock takes",
+        "v5 audit by actor and action", "v6 idempotent replies", "v7 stock takes", "v8 outbox and webhooks",
     ]
 
     @Test("a store made by an older Backroom is brought up to date on open, its data kept")
@@ -37,7 +37,8 @@ struct MigrationTests {
         let path = temporary.path
         _ = try await test.product("OLD-1", name: "Old", stock: 2, reorderPoint: 5)
         // As v1 left it: no figures index, no counts, no payment attempts, no
-        // audit indexes, no idempotent replies, no stock takes, no record of v2–v7.
+        // audit indexes, no idempotent replies, no stock takes, no outbox, no
+        // record of v2–v8.
         try await temporary.store.pool.write { db in
             try db.execute(sql: """
                 DROP INDEX product_low_stock_figures;
@@ -47,6 +48,7 @@ struct MigrationTests {
                 DROP INDEX audit_log_by_actor; DROP INDEX audit_log_by_action;
                 DROP TABLE idempotent_reply;
                 DROP TABLE stock_take_line; DROP TABLE stock_take;
+                DROP TABLE webhook_delivery; DROP TABLE webhook_subscription; DROP TABLE outbox_event;
                 ALTER TABLE cart DROP COLUMN first_hold_at;
                 ALTER TABLE shop_order DROP COLUMN checkout_key;
                 DELETE FROM grdb_migrations WHERE identifier <> 'v1'

@@ -37,6 +37,26 @@ public struct ServeSettings: Sendable {
         if let seconds = try source.number("payments.recovery_seconds", 0.1...3600) {
             server.paymentRecoveryInterval = .milliseconds(Int64(seconds * 1000))
         }
+        var webhooks = WebhookSettings()
+        webhooks.enabled = try source.flag("webhooks.enabled") ?? webhooks.enabled
+        webhooks.timeoutSeconds = try source.number("webhooks.timeout_seconds", 0.1...120) ?? webhooks.timeoutSeconds
+        webhooks.concurrency = try source.integer("webhooks.concurrency", 1...256) ?? webhooks.concurrency
+        if let seconds = try source.number("webhooks.first_retry_seconds", 0.01...3600) {
+            webhooks.retry.firstDelayMilliseconds = Int64(seconds * 1000)
+        }
+        if let seconds = try source.number("webhooks.max_retry_seconds", 0.01...86400) {
+            webhooks.retry.maximumDelayMilliseconds = Int64(seconds * 1000)
+        }
+        if let period = try source.duration("webhooks.retry_for", minimumSeconds: 1) {
+            webhooks.retry.retryForMilliseconds = period.components.seconds * 1000
+        }
+        if let period = try source.duration("webhooks.disable_after", minimumSeconds: 1) {
+            webhooks.retry.disableAfterMilliseconds = period.components.seconds * 1000
+        }
+        if let period = try source.duration("webhooks.retention", minimumSeconds: 60) {
+            webhooks.retentionMilliseconds = period.components.seconds * 1000
+        }
+        server.webhooks = webhooks
         self.server = server
 
         var shop = ShopConfiguration()
@@ -65,6 +85,7 @@ public struct ServeSettings: Sendable {
         shop.hashingThreads = try source.integer("hashing.threads", 1...64) ?? shop.hashingThreads
         shop.hashingQueue = try source.integer("hashing.queue", 0...10_000) ?? shop.hashingQueue
         shop.paymentTimeoutSeconds = try source.number("payments.timeout_seconds", 0.1...300) ?? shop.paymentTimeoutSeconds
+        shop.allowPrivateWebhookTargets = try source.flag("allow_private_webhook_targets") ?? shop.allowPrivateWebhookTargets
         self.shop = shop
 
         database = source.text("db")

@@ -53,6 +53,15 @@ public enum SettingsCatalog {
         Entry(key: "backup.every", defaultValue: "(off)", meaning: "back up on a schedule: 30m, 1h, 1d"),
         Entry(key: "backup.dir", defaultValue: "backups", meaning: "where scheduled backups go"),
         Entry(key: "backup.keep", defaultValue: "24", meaning: "scheduled backups kept"),
+        Entry(key: "allow_private_webhook_targets", defaultValue: "false", meaning: "webhooks may point at loopback, private and link-local addresses"),
+        Entry(key: "webhooks.enabled", defaultValue: "true", meaning: "this process sends webhook deliveries (events are recorded either way)"),
+        Entry(key: "webhooks.timeout_seconds", defaultValue: "10", meaning: "how long a receiver has to answer"),
+        Entry(key: "webhooks.concurrency", defaultValue: "8", meaning: "deliveries in flight at once"),
+        Entry(key: "webhooks.first_retry_seconds", defaultValue: "10", meaning: "delay before the first retry; doubles each time, with jitter"),
+        Entry(key: "webhooks.max_retry_seconds", defaultValue: "3600", meaning: "longest delay between retries"),
+        Entry(key: "webhooks.retry_for", defaultValue: "1d", meaning: "how long a delivery is retried before it is marked failed"),
+        Entry(key: "webhooks.disable_after", defaultValue: "1d", meaning: "a subscription whose every attempt failed this long is disabled"),
+        Entry(key: "webhooks.retention", defaultValue: "7d", meaning: "delivered events older than this are deleted"),
     ]
 
     public static let keys: Set<String> = Set(entries.map(\.key))

@@ -18,6 +18,23 @@ public struct StockTake: Sendable, Hashable, Identifiable {
         self.lines = lines
     }
 
+    /// The take with a line just scanned: it replaces the SKU's line and
+    /// comes first.
+    public func recording(_ line: StockTakeLine) -> StockTake {
+        var take = self
+        take.lines.removeAll { $0.sku == line.sku }
+        take.lines.insert(line, at: 0)
+        take.updatedAt = max(updatedAt, line.lastScannedAt)
+        return take
+    }
+
+    public func removing(_ sku: SKU, at time: Timestamp) -> StockTake {
+        var take = self
+        take.lines.removeAll { $0.sku == sku }
+        take.updatedAt = max(updatedAt, time)
+        return take
+    }
+
     /// Units counted minus units expected, over the lines counted (those
     /// waiting for a recount aside).
     public var unitVariance: Int64 { lines.filter { !$0.needsRecount }.reduce(0) { $0 + $1.difference } }

@@ -163,11 +163,12 @@ public protocol ShopStore: Sendable {
     func openStockTake(actor: String, at: Timestamp) async throws -> StockTake
 
     /// Counts `quantity` of `sku` in the take; the first scan of a SKU
-    /// records on hand then as the expected count.
-    func countInStockTake(_ takeID: Int64, sku: SKU, quantity: Int64, repeat mode: RepeatScan, at: Timestamp) async throws -> StockTake
+    /// records on hand then as the expected count. Returns the SKU's line
+    /// only: a scan costs the same in a take of ten lines or ten thousand.
+    func countInStockTake(_ takeID: Int64, sku: SKU, quantity: Int64, repeat mode: RepeatScan, at: Timestamp) async throws -> StockTakeLine
 
     /// Takes a SKU out of the take.
-    func removeFromStockTake(_ takeID: Int64, sku: SKU, at: Timestamp) async throws -> StockTake
+    func removeFromStockTake(_ takeID: Int64, sku: SKU, at: Timestamp) async throws
 
     /// Writes every count as a compare-and-set `cycle_count` in one
     /// transaction; counts whose on hand moved stay, marked for a recount.
@@ -183,6 +184,59 @@ public protocol ShopStore: Sendable {
 
     /// The lines of up to `orders` orders with ids above `afterOrderID`.
     func orderLines(afterOrderID: Int64, orders: Int) async throws -> [OrderLineRecord]
+
+    // MARK: Events and webhooks
+
+    /// Outbox events with ids above `afterID` (oldest first), optionally
+    /// only those at or after `since`.
+    func outboxEvents(afterID: Int64, since: Timestamp?, limit: Int) async throws -> [OutboxEvent]
+
+    func createWebhook(_ draft: WebhookDraft, context: WriteContext) async throws -> WebhookSubscription
+
+    func webhooks() async throws -> [WebhookSubscription]
+
+    func webhook(_ id: Int64) async throws -> WebhookSubscription?
+
+    /// `notFound` when there is no such subscription.
+    func updateWebhook(_ id: Int64, _ changes: WebhookChanges, context: WriteContext) async throws -> WebhookSubscription
+
+    func rotateWebhookSecret(_ id: Int64, to secret: String, context: WriteContext) async throws -> WebhookSubscription
+
+    /// Deletes the subscription and its deliveries.
+    func deleteWebhook(_ id: Int64, context: WriteContext) async throws
+
+    /// A delivery of a test event to one subscription (also when disabled).
+    func enqueueTestEvent(to id: Int64, context: WriteContext) async throws -> WebhookDelivery
+
+    /// Turns new outbox events into deliveries for the active subscriptions
+    /// that want them; returns how many deliveries it made.
+    func fanOutEvents(now: Timestamp, limit: Int) async throws -> Int
+
+    /// Claims up to `limit` deliveries that are due, the oldest pending one
+    /// of each subscription and resource only (so one resource's events
+    /// arrive in order), leasing each until `leaseUntil`.
+    func claimDueDeliveries(now: Timestamp, leaseUntil: Timestamp, limit: Int) async throws -> [DueDelivery]
+
+    /// Records an attempt; a subscription failing for longer than
+    /// `disableAfterMilliseconds` is disabled (and audited).
+    func recordDeliveryAttempt(_ deliveryID: Int64, outcome: DeliveryAttemptOutcome, at: Timestamp, disableAfterMilliseconds: Int64) async throws
+
+    /// A subscription's deliveries, newest first.
+    func webhookDeliveries(of id: Int64, status: WebhookDelivery.Status?, window: ListWindow) async throws -> Window<WebhookDelivery>
+
+    /// Makes a failed (or pending) delivery of the subscription due now.
+    func retryDelivery(_ deliveryID: Int64, of subscriptionID: Int64, context: WriteContext) async throws -> WebhookDelivery
+
+    /// New deliveries of the events at or after `since` to every active
+    /// subscription that wants them (`only`: one subscription).
+    func replayEvents(since: Timestamp, only: Int64?, context: WriteContext) async throws -> Int
+
+    /// Deletes up to `limit` events older than `before` whose deliveries are
+    /// all settled; returns how many.
+    func pruneEvents(before: Timestamp, limit: Int) async throws -> Int
+
+    /// Pending and failed deliveries, and the age of the oldest pending one.
+    func deliveryBacklog(now: Timestamp) async throws -> DeliveryBacklog
 
     // MARK: Audit, health, invariants
 

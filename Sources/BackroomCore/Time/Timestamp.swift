@@ -34,12 +34,30 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     /// RFC 3339 with milliseconds, UTC: how times leave the process.
+    /// Written digit by digit: `String(format:)` cost ~3 µs a call, a tenth
+    /// of an imported row's time once every event carried a few of these.
     public var iso8601: String {
         let parts = CivilTime(self)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-            parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second, parts.millisecond
-        )
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(24)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = max(0, value)
+            for _ in 0..<count {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor = max(1, divisor / 10)
+            }
+        }
+        digits(Int(parts.year), 4); bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.month), 2); bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.day), 2); bytes.append(UInt8(ascii: "T"))
+        digits(Int(parts.hour), 2); bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.minute), 2); bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.second), 2); bytes.append(UInt8(ascii: "."))
+        digits(Int(parts.millisecond), 3); bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses RFC 3339 (`2026-11-29T10:15:00Z`, optional fraction and offset).

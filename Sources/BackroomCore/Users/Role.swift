@@ -47,6 +47,7 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
     case manageUsers
     case viewAudit
     case viewLive
+    case manageWebhooks
 }
 
 public enum UserStatus: String, Sendable, Hashable, Codable, CaseIterable {

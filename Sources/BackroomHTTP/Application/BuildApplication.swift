@@ -53,6 +53,7 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
     AdminStockController(shop: parts.shop, body: body, metrics: parts.metrics).addRoutes(to: router)
     AdminOrdersController(shop: parts.shop, body: body).addRoutes(to: router)
     AdminUsersController(shop: parts.shop, body: body).addRoutes(to: router)
+    AdminWebhooksController(shop: parts.shop, body: body).addRoutes(to: router)
     let broadcast = LiveBroadcast(telemetry: parts.telemetry, metrics: parts.metrics, maximumSubscribers: configuration.maximumLiveSubscribers)
     LiveController(shop: parts.shop, broadcast: broadcast).addRoutes(to: router)
 
@@ -66,7 +67,7 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
 }
 
 /// The whole API server: the router behind the connection guard, plus the
-/// hold sweeper, payment recovery, the watcher that notices catalog writes
+/// hold sweeper, payment recovery, the webhook dispatcher, the watcher that notices catalog writes
 /// by other processes, and whatever else the host adds (backups).
 public func buildApplication(
     _ parts: ServerParts, configuration: ServerConfiguration, logger: Logger, extraServices: [any Service] = []
@@ -78,6 +79,9 @@ public func buildApplication(
     }
     let sweeper = HoldSweeper(carts: parts.shop.carts, interval: configuration.holdSweepInterval, logger: logger)
     let recovery = PaymentRecovery(orders: parts.shop.orders, interval: configuration.paymentRecoveryInterval, logger: logger)
+    let dispatcher = WebhookDispatcher(
+        webhooks: parts.shop.webhooks, settings: configuration.webhooks, metrics: WebhookMetrics(parts.metrics), logger: logger
+    )
     let connections = ConnectionGuard(limits: configuration.connections, fileDescriptorLimit: FileDescriptorLimit.raise())
     let idle = TimeAmount.milliseconds(Int64(configuration.connections.idleTimeoutSeconds * 1000))
     return Application(
@@ -90,7 +94,7 @@ public func buildApplication(
             serverName: configuration.serverName,
             backlog: 1024
         ),
-        services: [watcher, sweeper, recovery] + extraServices,
+        services: [watcher, sweeper, recovery, dispatcher] + extraServices,
         logger: logger
     )
 }

@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var paymentRecoveryInterval: Duration
     /// Recording into the live telemetry (off only to measure its cost).
     public var telemetryEnabled: Bool
+    /// The webhook delivery worker.
+    public var webhooks: WebhookSettings
     public var serverName: String
 
     public init(
@@ -33,7 +35,8 @@ public struct ServerConfiguration: Sendable {
         trustedProxies: [AddressRange] = [], exemptLoopback: Bool? = nil, operationsAllowlist: [AddressRange] = [],
         connections: ConnectionLimits = ConnectionLimits(), maximumLiveSubscribers: Int = 16,
         holdSweepInterval: Duration = .seconds(5), revisionPollInterval: Duration = .milliseconds(500),
-        paymentRecoveryInterval: Duration = .seconds(10), telemetryEnabled: Bool = true, serverName: String = "Backroom"
+        paymentRecoveryInterval: Duration = .seconds(10), telemetryEnabled: Bool = true, serverName: String = "Backroom",
+        webhooks: WebhookSettings = WebhookSettings()
     ) {
         self.host = host
         self.port = port
@@ -50,6 +53,7 @@ public struct ServerConfiguration: Sendable {
         self.paymentRecoveryInterval = paymentRecoveryInterval
         self.telemetryEnabled = telemetryEnabled
         self.serverName = serverName
+        self.webhooks = webhooks
     }
 }
 

@@ -15,13 +15,16 @@ extension InventoryService {
         try principal.require(.adjustStock)
         try requireOwner(take, principal)
         let sku = try SKU(skuText.trimmingWhitespace())
-        return try await store.countInStockTake(take.id, sku: sku, quantity: quantity, repeat: mode, at: clock.now())
+        let line = try await store.countInStockTake(take.id, sku: sku, quantity: quantity, repeat: mode, at: clock.now())
+        return take.recording(line)
     }
 
     public func remove(_ sku: SKU, from take: StockTake, by principal: Principal) async throws -> StockTake {
         try principal.require(.adjustStock)
         try requireOwner(take, principal)
-        return try await store.removeFromStockTake(take.id, sku: sku, at: clock.now())
+        let now = clock.now()
+        try await store.removeFromStockTake(take.id, sku: sku, at: now)
+        return take.removing(sku, at: now)
     }
 
     /// Writes the counts (compare-and-set `cycle_count` ledger rows, one

@@ -16,6 +16,7 @@ public final class Shop: Sendable {
     public let users: UserService
     public let auth: AuthService
     public let audit: AuditService
+    public let webhooks: WebhookService
     /// bcrypt on its own bounded executor.
     public let passwordHasher: PasswordHasher
     /// The provider charges go to (simulated unless configured otherwise).
@@ -49,6 +50,7 @@ public final class Shop: Sendable {
         users = UserService(store: store, clock: clock, changes: changes, passwords: passwordHasher, limits: limits)
         auth = AuthService(store: store, clock: clock, passwords: passwordHasher, tokenLifetimeSeconds: configuration.tokenLifetimeSeconds, limits: limits)
         audit = AuditService(store: store)
+        webhooks = WebhookService(store: store, clock: clock, targets: WebhookTargetPolicy(allowPrivateTargets: configuration.allowPrivateWebhookTargets))
     }
 
     /// The store's change counters: a reader that remembers them learns

@@ -20,11 +20,15 @@ public struct ShopConfiguration: Sendable, Hashable {
     /// How long a pay request waits for the payment provider. The attempt
     /// stays claimed a little longer, so nobody else retries it meanwhile.
     public var paymentTimeoutSeconds: Double
+    /// Whether webhooks may point at loopback, private and link-local
+    /// addresses (off: a subscription could reach the shop's own network).
+    public var allowPrivateWebhookTargets: Bool
 
     public init(
         holdPolicy: HoldPolicy = HoldPolicy(), cartLimits: CartLimits = CartLimits(), clientLimits: ClientLimits = ClientLimits(),
         tokenLifetimeSeconds: Int64 = 30 * 24 * 3600, passwordCost: UInt8 = 12,
-        hashingThreads: Int = HashingExecutor.defaultThreads, hashingQueue: Int = 16, paymentTimeoutSeconds: Double = 15
+        hashingThreads: Int = HashingExecutor.defaultThreads, hashingQueue: Int = 16, paymentTimeoutSeconds: Double = 15,
+        allowPrivateWebhookTargets: Bool = false
     ) {
         self.holdPolicy = holdPolicy
         self.cartLimits = cartLimits
@@ -34,6 +38,7 @@ public struct ShopConfiguration: Sendable, Hashable {
         self.hashingThreads = hashingThreads
         self.hashingQueue = hashingQueue
         self.paymentTimeoutSeconds = paymentTimeoutSeconds
+        self.allowPrivateWebhookTargets = allowPrivateWebhookTargets
     }
 
     /// The lease of a payment attempt: the timeout plus a margin for the

@@ -6,7 +6,7 @@ extension SQLiteShopStore {
         try await immediateWrite { db in try self.createProductInTransaction(db, draft, context: context) }
     }
 
-    func createProductInTransaction(_ db: Database, _ draft: ValidProductDraft, context: WriteContext) throws -> InventoryItem {
+    func createProductInTransaction(_ db: Database, _ draft: ValidProductDraft, status: ProductStatus = .active, context: WriteContext) throws -> InventoryItem {
         guard draft.price.currency == currency else {
             throw BackroomError.validation("price", "This shop sells in \(currency.code), not \(draft.price.currency.code).")
         }
@@ -14,17 +14,18 @@ extension SQLiteShopStore {
         do {
             try db.cachedStatement(sql: """
                 INSERT INTO product (sku, name, description, price, currency, status, reorder_point, on_hand, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
-                    draft.sku.rawValue, draft.name, draft.description, draft.price.minorUnits, currency.code,
+                    draft.sku.rawValue, draft.name, draft.description, draft.price.minorUnits, currency.code, status.rawValue,
                     draft.reorderPoint, draft.initialStock, now, now,
                 ])
         } catch let error where StoreErrors.isUniqueViolation(error) {
             throw BackroomError(.conflict, "A product with SKU \(draft.sku) already exists.", field: "sku")
         }
         let productID = db.lastInsertedRowID
+        var initialMovementID: Int64?
         if draft.initialStock > 0 {
-            try Ledger.append(
+            initialMovementID = try Ledger.append(
                 db, productID: productID, delta: draft.initialStock, reason: .received,
                 actor: context.principal.name, reference: context.ledgerReference ?? "initial stock",
                 onHandAfter: draft.initialStock, at: context.at
@@ -33,11 +34,21 @@ extension SQLiteShopStore {
         if context.isAudited {
             try AuditLog.append(db, context: context, AuditRecord(
                 action: "product.create", targetType: "product", targetID: draft.sku.rawValue,
-                summary: "created \"\(draft.name)\" at \(draft.price), \(draft.initialStock) on hand"
+                summary: "created \"\(draft.name)\" at \(draft.price), \(draft.initialStock) on hand" + (status == .archived ? ", archived" : "")
             ))
         }
         try bump(.catalog, .stock, in: db)
-        return try InventoryRows.fetch(db, id: productID, now: context.at)!
+        let item = try InventoryRows.fetch(db, id: productID, now: context.at)!
+        try Outbox.product(db, .productCreated, item, context: context)
+        if let initialMovementID {
+            let movement = StockMovement(
+                id: initialMovementID, productID: productID, sku: item.sku, delta: draft.initialStock, reason: .received,
+                actor: context.principal.name, reference: context.ledgerReference ?? "initial stock",
+                onHandAfter: draft.initialStock, createdAt: context.at
+            )
+            try Outbox.stockChanged(db, StockChange(item: item, before: StockLevel(onHand: 0, held: 0, allocated: 0), movement: movement), levelEvents: false, context: context)
+        }
+        return item
     }
 
     public func updateProduct(_ sku: SKU, changes: ProductChanges, expectedVersion: Int64?, context: WriteContext) async throws -> InventoryItem {
@@ -75,7 +86,17 @@ extension SQLiteShopStore {
             ))
         }
         try self.bump(.catalog, in: db)
-        return try InventoryRows.fetch(db, id: current.id, now: context.at)!
+        let item = try InventoryRows.fetch(db, id: current.id, now: context.at)!
+        let archived = current.product.status != .archived && updated.status == .archived
+        try Outbox.product(db, archived ? .productArchived : .productUpdated, item, context: context)
+        if updated.reorderPoint != current.product.reorderPoint {
+            // A new reorder point can make the same stock low, or no longer low.
+            let point = updated.reorderPoint
+            if current.stock.isLow(reorderPoint: current.product.reorderPoint) != item.stock.isLow(reorderPoint: point), item.product.status == .active {
+                try Outbox.product(db, item.stock.isLow(reorderPoint: point) ? .stockLow : .stockRestocked, item, context: context)
+            }
+        }
+        return item
     }
 
     public func inventoryItem(_ sku: SKU, now: Timestamp) async throws -> InventoryItem? {

@@ -52,6 +52,7 @@ extension SQLiteShopStore {
             if let reference { summary += ": \(reference)" }
             try AuditLog.append(db, context: context, AuditRecord(action: action, targetType: "product", targetID: sku.rawValue, summary: summary))
         }
+        try Outbox.stockChanged(db, change, context: context)
         try self.bump(.stock, in: db)
         return change
     }

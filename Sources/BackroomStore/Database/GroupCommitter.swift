@@ -46,6 +46,10 @@ final class GroupCommitter: Sendable {
 
     /// Write transactions committed so far (for the write rate in live views).
     var committedTransactions: Int { committed.load(ordering: .relaxed) }
+
+    /// Counts a transaction committed on the writer outside the groups (a
+    /// large batch with a transaction of its own).
+    func noteCommittedAlone() { committed.add(1, ordering: .relaxed) }
     private let maximumBatch: Int
 
     init(writer: DatabasePool, maximumBatch: Int = 64) {

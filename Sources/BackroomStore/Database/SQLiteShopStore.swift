@@ -10,7 +10,7 @@ public final class SQLiteShopStore: ShopStore {
     public let pool: DatabasePool
     public let path: String
     public let currency: Currency
-    private let committer: GroupCommitter
+    let committer: GroupCommitter
 
     /// Opens (creating and migrating if needed) the store at `path`.
     /// Reopening an up-to-date file runs no migration.

@@ -115,7 +115,14 @@ extension SQLiteShopStore {
                 itemCount: itemCount, subtotal: subtotal, total: subtotal, shippingAddress: address,
                 paymentReference: nil, cartID: id, placedAt: now, updatedAt: now
             )
-            return CheckoutResult(order: OrderDetail(order: order, lines: lines, timeline: [placed]), isReplay: false)
+            let detail = OrderDetail(order: order, lines: lines, timeline: [placed])
+            try Outbox.order(db, detail, context: context)
+            for (line, ownHold) in zip(lines, ownHolds) where line.quantity != ownHold {
+                // Units beyond the cart's own hold came off available stock.
+                try Outbox.orderMovedStock(db, productID: line.productID, delta: 0, allocatedDelta: line.quantity, heldDelta: -ownHold,
+                                           movementID: nil, reason: .sale, reference: order.number.rawValue, context: context)
+            }
+            return CheckoutResult(order: detail, isReplay: false)
         }
     }
 }

@@ -43,16 +43,20 @@ extension SQLiteShopStore {
                     UPDATE product SET on_hand = on_hand - ?, allocated = allocated - ?, updated_at = ?
                     WHERE id = ? RETURNING on_hand
                     """), arguments: [line.quantity, line.quantity, context.at.millisecondsSince1970, line.productID])!
-                try Ledger.append(
+                let movementID = try Ledger.append(
                     db, productID: line.productID, delta: -line.quantity, reason: .sale, actor: context.principal.name,
                     reference: number.rawValue, onHandAfter: onHandAfter, at: context.at
                 )
+                try Outbox.orderMovedStock(db, productID: line.productID, delta: -line.quantity, allocatedDelta: -line.quantity,
+                                           movementID: movementID, reason: .sale, reference: number.rawValue, context: context)
             }
             stockChanged = true
         case .releaseAllocation:
             for line in lines {
                 try db.cachedStatement(sql: "UPDATE product SET allocated = allocated - ? WHERE id = ?")
                     .execute(arguments: [line.quantity, line.productID])
+                try Outbox.orderMovedStock(db, productID: line.productID, delta: 0, allocatedDelta: -line.quantity,
+                                           movementID: nil, reason: .correction, reference: number.rawValue, context: context)
             }
             stockChanged = true
         case .restockIfRequested:
@@ -61,10 +65,12 @@ extension SQLiteShopStore {
                     let onHandAfter = try Int64.fetchOne(db.cachedStatement(sql: """
                         UPDATE product SET on_hand = on_hand + ?, updated_at = ? WHERE id = ? RETURNING on_hand
                         """), arguments: [line.quantity, context.at.millisecondsSince1970, line.productID])!
-                    try Ledger.append(
+                    let movementID = try Ledger.append(
                         db, productID: line.productID, delta: line.quantity, reason: .return, actor: context.principal.name,
                         reference: number.rawValue, onHandAfter: onHandAfter, at: context.at
                     )
+                    try Outbox.orderMovedStock(db, productID: line.productID, delta: line.quantity, allocatedDelta: 0,
+                                               movementID: movementID, reason: .return, reference: number.rawValue, context: context)
                 }
                 stockChanged = true
             }
@@ -93,6 +99,8 @@ extension SQLiteShopStore {
         }
         if stockChanged { try self.bump(.stock, in: db) }
         try self.bump(.orders, in: db)
-        return try OrderRows.detail(db, id: order.id)!
+        let detail = try OrderRows.detail(db, id: order.id)!
+        try Outbox.order(db, detail, context: context)
+        return detail
     }
 }

@@ -68,7 +68,9 @@ extension SQLiteShopStore {
                 attempt, outcome: outcome, status: order.status, actor: context.principal.name, at: context.at
             ))
             try self.bump(.orders, in: db)
-            return try OrderRows.detail(db, id: order.id)!
+            let detail = try OrderRows.detail(db, id: order.id)!
+            if reference != nil { try Outbox.order(db, detail, context: context) }
+            return detail
         }
     }
 

@@ -12,6 +12,7 @@ enum StoreMigrations {
         migrator.registerMigration("v5 audit by actor and action", migrate: indexAuditByActorAndAction)
         migrator.registerMigration("v6 idempotent replies", migrate: keepIdempotentReplies)
         migrator.registerMigration("v7 stock takes", migrate: draftStockTakes)
+        migrator.registerMigration("v8 outbox and webhooks", migrate: createOutboxAndWebhooks)
         return migrator
     }
 
@@ -353,6 +354,59 @@ enum StoreMigrations {
                 needs_recount INTEGER NOT NULL DEFAULT 0 CHECK (needs_recount IN (0, 1)),
                 PRIMARY KEY (take_id, product_id)
             ) WITHOUT ROWID;
+            """)
+    }
+
+    private static func createOutboxAndWebhooks(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Domain events, each written with its change. Ids are never
+            -- reused: subscriptions remember how far they have read.
+            CREATE TABLE outbox_event (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                resource_type TEXT NOT NULL,
+                resource_id TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                payload TEXT NOT NULL
+            );
+            CREATE TABLE webhook_subscription (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                url TEXT NOT NULL,
+                events TEXT NOT NULL,
+                description TEXT NOT NULL DEFAULT '',
+                secret TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled')),
+                disabled_reason TEXT,
+                failing_since INTEGER,
+                -- The last outbox event offered to this subscription.
+                cursor INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE TABLE webhook_delivery (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                subscription_id INTEGER NOT NULL REFERENCES webhook_subscription (id) ON DELETE CASCADE,
+                event_id INTEGER NOT NULL REFERENCES outbox_event (id) ON DELETE CASCADE,
+                -- Deliveries with one key reach their subscription in event order.
+                resource_key TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                -- A sender holds a claimed delivery until then; after a crash
+                -- it becomes due again (at least once).
+                lease_until INTEGER NOT NULL DEFAULT 0,
+                last_attempt_at INTEGER,
+                last_status_code INTEGER,
+                last_error TEXT,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX webhook_delivery_due ON webhook_delivery (next_attempt_at) WHERE status = 'pending';
+            CREATE INDEX webhook_delivery_in_order ON webhook_delivery (subscription_id, resource_key, event_id) WHERE status = 'pending';
+            CREATE INDEX webhook_delivery_failed ON webhook_delivery (subscription_id) WHERE status = 'failed';
+            CREATE INDEX webhook_delivery_by_subscription ON webhook_delivery (subscription_id, id);
+            CREATE INDEX webhook_delivery_by_event ON webhook_delivery (event_id);
             """)
     }
 }

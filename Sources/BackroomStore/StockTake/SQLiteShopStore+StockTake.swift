@@ -13,7 +13,7 @@ extension SQLiteShopStore {
         }
     }
 
-    public func countInStockTake(_ takeID: Int64, sku: SKU, quantity: Int64, repeat mode: RepeatScan, at: Timestamp) async throws -> StockTake {
+    public func countInStockTake(_ takeID: Int64, sku: SKU, quantity: Int64, repeat mode: RepeatScan, at: Timestamp) async throws -> StockTakeLine {
         let quantity = try QuantityRules.stockCount(quantity, field: "quantity")
         return try await immediateWrite { db in
             try Self.requireTake(db, takeID)
@@ -42,18 +42,17 @@ extension SQLiteShopStore {
                     """).execute(arguments: [takeID, productID, onHand, quantity, at.millisecondsSince1970])
             }
             try Self.touch(db, takeID, at)
-            return try Self.stockTake(db, id: takeID)
+            return try Self.lines(db, takeID: takeID, productID: productID)[0]
         }
     }
 
-    public func removeFromStockTake(_ takeID: Int64, sku: SKU, at: Timestamp) async throws -> StockTake {
+    public func removeFromStockTake(_ takeID: Int64, sku: SKU, at: Timestamp) async throws {
         try await immediateWrite { db in
             try Self.requireTake(db, takeID)
             try db.cachedStatement(sql: """
                 DELETE FROM stock_take_line WHERE take_id = ? AND product_id = (SELECT id FROM product WHERE sku = ?)
                 """).execute(arguments: [takeID, sku.rawValue])
             try Self.touch(db, takeID, at)
-            return try Self.stockTake(db, id: takeID)
         }
     }
 
@@ -124,20 +123,30 @@ extension SQLiteShopStore {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, actor, started_at, updated_at FROM stock_take WHERE id = ?"), arguments: [id]) else {
             throw BackroomError.notFound("No open stock take #\(id).")
         }
-        let lines = try Row.fetchAll(db.cachedStatement(sql: """
+        return StockTake(
+            id: row["id"], actor: row["actor"], startedAt: Timestamp(millisecondsSince1970: row["started_at"]),
+            updatedAt: Timestamp(millisecondsSince1970: row["updated_at"]), lines: try lines(db, takeID: id, productID: nil)
+        )
+    }
+
+    /// The take's lines (or one product's), the latest scanned first.
+    private static func lines(_ db: Database, takeID: Int64, productID: Int64?) throws -> [StockTakeLine] {
+        var sql = """
             SELECT p.sku, p.name, p.price, p.currency, l.expected, l.counted, l.scans, l.last_scanned_at, l.needs_recount
             FROM stock_take_line l JOIN product p ON p.id = l.product_id
-            WHERE l.take_id = ? ORDER BY l.last_scanned_at DESC, p.sku
-            """), arguments: [id]).map { line in
+            WHERE l.take_id = ?
+            """
+        var arguments: StatementArguments = [takeID]
+        if let productID {
+            sql += " AND l.product_id = ?"
+            arguments += [productID]
+        }
+        return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY l.last_scanned_at DESC, p.sku"), arguments: arguments).map { line in
             StockTakeLine(
                 sku: SKU(trusted: line["sku"]), name: line["name"], expected: line["expected"], counted: line["counted"], scans: line["scans"],
                 lastScannedAt: Timestamp(millisecondsSince1970: line["last_scanned_at"]), needsRecount: line["needs_recount"],
                 unitPrice: Money(minorUnits: line["price"], currency: try Currency(code: line["currency"]))
             )
         }
-        return StockTake(
-            id: row["id"], actor: row["actor"], startedAt: Timestamp(millisecondsSince1970: row["started_at"]),
-            updatedAt: Timestamp(millisecondsSince1970: row["updated_at"]), lines: lines
-        )
     }
 }

@@ -81,20 +81,14 @@ public struct Importer: Sendable {
         written.problemCount = report.problemCount
         let atomicity: BatchAtomicity = options.policy == .rejectAll ? .allOrNothing : .eachWrite
         var stopped = false
-        try await forEachBatch(of: reading, size: options.rowsPerBatch, progress: progress) { rows in
-            guard !stopped else { return }
-            var batch: [(line: Int, plan: RowPlan)] = []
-            for (row, plan) in try await plans(kind, rows, file: file) where !badLines.contains(row.line) {
-                if case .write = plan { batch.append((row.line, plan)) } else if case .unchanged = plan { written.unchanged += 1 }
-            }
-            let writes = batch.compactMap { entry -> StoreWrite? in
-                if case .write(let write, _, _) = entry.plan { return write }
-                return nil
-            }
-            guard !writes.isEmpty else { return }
-            let results = try await shop.inventory.importBatch(writes, atomicity: atomicity, reference: "import \(file)", by: principal)
+        // While one batch is written (on the store's writer thread), the
+        // next is read and checked here: the two cores work at once.
+        var inFlight: (batch: [(line: Int, plan: RowPlan)], task: Task<[Result<StoreWriteResult, BackroomError>], any Error>)?
+        func settle() async throws {
+            guard let (batch, task) = inFlight else { return }
+            inFlight = nil
             var refused = false
-            for ((line, plan), result) in zip(batch, results) {
+            for ((line, plan), result) in zip(batch, try await task.value) {
                 switch result {
                 case .success:
                     count(plan, into: &written)
@@ -108,6 +102,23 @@ public struct Importer: Sendable {
             }
             if refused && options.policy == .rejectAll { stopped = true }
         }
+        let inventory = shop.inventory
+        let principal = principal
+        try await forEachBatch(of: reading, size: options.rowsPerBatch, progress: progress) { rows in
+            guard !stopped else { return }
+            var batch: [(line: Int, plan: RowPlan)] = []
+            for (row, plan) in try await plans(kind, rows, file: file) where !badLines.contains(row.line) {
+                if case .write = plan { batch.append((row.line, plan)) } else if case .unchanged = plan { written.unchanged += 1 }
+            }
+            let writes = batch.compactMap { entry -> StoreWrite? in
+                if case .write(let write, _, _) = entry.plan { return write }
+                return nil
+            }
+            try await settle()
+            guard !writes.isEmpty, !stopped else { return }
+            inFlight = (batch, Task { try await inventory.importBatch(writes, atomicity: atomicity, reference: "import \(file)", by: principal) })
+        }
+        try await settle()
         if written.written {
             try await shop.inventory.recordImport(kind: kind.rawValue, file: file, summary: written.counts, by: principal)
         }

@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Backroom (use a release build: swift build -c release).",
-        subcommands: [StoreBenchCommand.self, CheckoutBenchCommand.self, TelemetryBenchCommand.self, ConsoleBenchCommand.self]
+        subcommands: [StoreBenchCommand.self, CheckoutBenchCommand.self, TelemetryBenchCommand.self, ConsoleBenchCommand.self, StockTakeBenchCommand.self]
     )
 }
 
@@ -84,6 +84,28 @@ struct ConsoleBenchCommand: AsyncParsableCommand {
                 throw BackroomError(.notFound, "No store at \(store.path); seed one first (see --help).")
             }
             try await ConsoleBenchmark(path: store.path).run()
+        }
+    }
+}
+
+struct StockTakeBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stock-take",
+        abstract: "Scan cost and the one-transaction commit of a large stock take (on a seeded store).",
+        discussion: "Seed the store first: backroom seed --db big.sqlite --products 100000. The store's stock changes: use a copy."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "SKUs to count.")
+    var counts = 10_000
+
+    func run() async throws {
+        try await reportingErrors {
+            guard FileManager.default.fileExists(atPath: store.path) else {
+                throw BackroomError(.notFound, "No store at \(store.path); seed one first (see --help).")
+            }
+            try await StockTakeBenchmark(path: store.path, counts: counts).run()
         }
     }
 }

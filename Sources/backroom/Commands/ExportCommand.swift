@@ -35,7 +35,7 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let filter = try ExportFilter.parse(filters, for: kind)
-            let opened = try store.openExisting()
+            let opened = try store.openExisting(.transfer())
             defer { try? opened.close() }
             let shop = Shop(store: opened, currency: opened.currency)
             let handle: FileHandle

@@ -50,7 +50,7 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         var report: ImportReport?
         try await reportingErrors {
-            let opened = try store.openExisting()
+            let opened = try store.openExisting(.transfer())
             defer { try? opened.close() }
             let shop = Shop(store: opened, currency: opened.currency)
             let progress = TransferProgressLine(verb: "reading")

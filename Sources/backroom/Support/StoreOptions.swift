@@ -21,11 +21,14 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens an existing store; a missing file is an error, not a new store.
-    func openExisting() throws -> SQLiteShopStore {
+    /// `configuration` overrides how it is opened (the durability flag still applies).
+    func openExisting(_ configuration: StoreConfiguration? = nil) throws -> SQLiteShopStore {
         guard FileManager.default.fileExists(atPath: path) else {
             throw BackroomError(.notFound, "No store at \(path); create one with `backroom migrate --db \(path)` or `backroom seed`.")
         }
-        return try openOrCreate()
+        guard var configuration else { return try openOrCreate() }
+        configuration.durability = durability
+        return try SQLiteShopStore(path: path, configuration: configuration)
     }
 }
 

@@ -28,5 +28,5 @@ public struct WholeNumber: Codable, Sendable, Hashable {
     }
 
     /// Marks the decoding errors this type raises, for the problem mapper.
-    static let marker = "whole-number:"
+    public static let marker = "whole-number:"
 }

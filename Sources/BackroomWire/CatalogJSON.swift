@@ -35,6 +35,12 @@ public struct AvailabilityJSON: Codable, Sendable {
     public var sku: String
     public var available: Int64
     public var inStock: Bool
+
+    public init(sku: String, available: Int64, inStock: Bool) {
+        self.sku = sku
+        self.available = available
+        self.inStock = inStock
+    }
 }
 
 public struct StockJSON: Codable, Sendable {
@@ -120,6 +126,11 @@ public struct StockChangeJSON: Codable, Sendable {
 public struct PageJSON<Item: Codable & Sendable>: Codable, Sendable {
     public var items: [Item]
     public var nextCursor: String?
+
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
 }
 
 // MARK: Requests

@@ -1,0 +1,30 @@
+/// A domain event as the outbox keeps it: written in the same transaction
+/// as the change it describes, with the resource as the API returned it
+/// then (`payload`, JSON).
+public struct OutboxEvent: Sendable, Hashable, Identifiable {
+    /// The outbox's sequence number: events are delivered in this order.
+    public var id: Int64
+    /// The stable public id (`evt_…`) receivers deduplicate with.
+    public var eventID: String
+    public var type: EventType
+    /// What the event is about, e.g. `order` / `BR-000042`; events about
+    /// one resource reach each subscription in order.
+    public var resourceType: String
+    public var resourceID: String
+    public var at: Timestamp
+    public var actor: String
+    public var payload: String
+
+    public init(id: Int64, eventID: String, type: EventType, resourceType: String, resourceID: String, at: Timestamp, actor: String, payload: String) {
+        self.id = id
+        self.eventID = eventID
+        self.type = type
+        self.resourceType = resourceType
+        self.resourceID = resourceID
+        self.at = at
+        self.actor = actor
+        self.payload = payload
+    }
+
+    public var resourceKey: String { "\(resourceType)/\(resourceID)" }
+}

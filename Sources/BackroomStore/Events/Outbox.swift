@@ -1,0 +1,90 @@
+import BackroomCore
+import BackroomWire
+import Foundation
+import GRDB
+
+/// Domain events, written by each write in its own transaction: no event
+/// without its change, no change without its event. The payload is the
+/// resource as the API returns it at that moment, so that a delivery made
+/// an hour later still says what was true then.
+enum Outbox {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func append(
+        _ db: Database, _ type: EventType, resourceType: String, resourceID: String, payload: some Encodable, context: WriteContext
+    ) throws {
+        let json = String(decoding: try encoder.encode(payload), as: UTF8.self)
+        try db.cachedStatement(sql: """
+            INSERT INTO outbox_event (event_id, type, resource_type, resource_id, at, actor, payload)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                newEventID(), type.rawValue, resourceType, resourceID, context.at.millisecondsSince1970,
+                context.principal.name, json,
+            ])
+    }
+
+    /// `evt_` and 32 hex digits: random, so ids from several processes or
+    /// nodes never collide.
+    static func newEventID() -> String {
+        let uuid = UUID().uuid
+        let bytes = [uuid.0, uuid.1, uuid.2, uuid.3, uuid.4, uuid.5, uuid.6, uuid.7,
+                     uuid.8, uuid.9, uuid.10, uuid.11, uuid.12, uuid.13, uuid.14, uuid.15]
+        return "evt_" + bytes.map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    static func order(_ db: Database, _ detail: OrderDetail, context: WriteContext) throws {
+        try append(db, EventType(orderReached: detail.order.status), resourceType: "order",
+                   resourceID: detail.order.number.rawValue, payload: OrderJSON(detail), context: context)
+    }
+
+    static func product(_ db: Database, _ type: EventType, _ item: InventoryItem, context: WriteContext) throws {
+        try append(db, type, resourceType: "product", resourceID: item.sku.rawValue, payload: InventoryItemJSON(item), context: context)
+    }
+
+    /// A ledger row (`stock.adjusted`), and `stock.low` / `stock.restocked`
+    /// if available stock crossed the reorder point (not for a new
+    /// product's initial stock: it had no level before).
+    static func stockChanged(_ db: Database, _ change: StockChange, levelEvents: Bool = true, context: WriteContext) throws {
+        try append(db, .stockAdjusted, resourceType: "product", resourceID: change.item.sku.rawValue,
+                   payload: StockChangeJSON(change), context: context)
+        if levelEvents { try stockLevel(db, before: change.before, after: change.item, context: context) }
+    }
+
+    /// `stock.low` or `stock.restocked` when available stock crossed the
+    /// reorder point between `before` and `after`.
+    static func stockLevel(_ db: Database, before: StockLevel, after: InventoryItem, context: WriteContext) throws {
+        let point = after.product.reorderPoint
+        let wasLow = before.isLow(reorderPoint: point)
+        let isLow = after.stock.isLow(reorderPoint: point)
+        guard wasLow != isLow, after.product.status == .active else { return }
+        try product(db, isLow ? .stockLow : .stockRestocked, after, context: context)
+    }
+
+    /// A ledger row written by an order (a sale, a return): the product is
+    /// read after the change and its level before is derived from it.
+    static func orderMovedStock(
+        _ db: Database, productID: Int64, delta: Int64, allocatedDelta: Int64, heldDelta: Int64 = 0, movementID: Int64?,
+        reason: MovementReason, reference: String, context: WriteContext
+    ) throws {
+        guard let item = try InventoryRows.fetch(db, id: productID, now: context.at) else { return }
+        let before = StockLevel(
+            onHand: item.stock.onHand - delta, held: item.stock.held - heldDelta, allocated: item.stock.allocated - allocatedDelta
+        )
+        if let movementID {
+            let movement = StockMovement(
+                id: movementID, productID: productID, sku: item.sku, delta: delta, reason: reason,
+                actor: context.principal.name, reference: reference, onHandAfter: item.stock.onHand, createdAt: context.at
+            )
+            try stockChanged(db, StockChange(item: item, before: before, movement: movement), context: context)
+        } else {
+            try stockLevel(db, before: before, after: item, context: context)
+        }
+    }
+}

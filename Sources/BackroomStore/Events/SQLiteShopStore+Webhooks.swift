@@ -1,0 +1,318 @@
+import BackroomCore
+import Foundation
+import GRDB
+
+/// Subscriptions, the fan-out of outbox events into deliveries, claims with
+/// a lease (a sender that dies leaves its deliveries due again), attempts
+/// and their consequences, replay and pruning.
+extension SQLiteShopStore {
+    public func outboxEvents(afterID: Int64, since: Timestamp?, limit: Int) async throws -> [OutboxEvent] {
+        try await snapshotRead { db in
+            var sql = "SELECT \(WebhookRows.eventColumns) FROM outbox_event e WHERE e.id > ?"
+            var arguments: [any DatabaseValueConvertible] = [afterID]
+            if let since {
+                sql += " AND e.at >= ?"
+                arguments.append(since.millisecondsSince1970)
+            }
+            sql += " ORDER BY e.id LIMIT ?"
+            arguments.append(limit)
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map { try WebhookRows.event($0, from: 0) }
+        }
+    }
+
+    public func createWebhook(_ draft: WebhookDraft, context: WriteContext) async throws -> WebhookSubscription {
+        try await immediateWrite { db in
+            let now = context.at.millisecondsSince1970
+            try db.execute(sql: """
+                INSERT INTO webhook_subscription (url, events, description, secret, cursor, created_at, updated_at)
+                VALUES (?, ?, ?, ?, (SELECT ifnull(max(id), 0) FROM outbox_event), ?, ?)
+                """, arguments: [draft.url, WebhookRows.encode(draft.events), draft.description, draft.secret, now, now])
+            let id = db.lastInsertedRowID
+            try AuditLog.append(db, context: context, AuditRecord(
+                action: "webhook.create", targetType: "webhook", targetID: String(id),
+                summary: "\(draft.url) for \(draft.events.names.joined(separator: ", "))"
+            ))
+            return try WebhookRows.subscription(db, id)!
+        }
+    }
+
+    public func webhooks() async throws -> [WebhookSubscription] {
+        try await snapshotRead { db in
+            try Row.fetchAll(db, sql: "SELECT \(WebhookRows.subscriptionColumns) FROM webhook_subscription ORDER BY id").map(WebhookRows.subscription)
+        }
+    }
+
+    public func webhook(_ id: Int64) async throws -> WebhookSubscription? {
+        try await snapshotRead { db in try WebhookRows.subscription(db, id) }
+    }
+
+    public func updateWebhook(_ id: Int64, _ changes: WebhookChanges, context: WriteContext) async throws -> WebhookSubscription {
+        try await immediateWrite { db in
+            let current = try WebhookRows.require(db, id)
+            var parts: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            var summary: [String] = []
+            if let url = changes.url, url != current.url {
+                parts.append("url = ?"); arguments.append(url); summary.append("url \(url)")
+            }
+            if let events = changes.events, events != current.events {
+                parts.append("events = ?"); arguments.append(WebhookRows.encode(events))
+                summary.append("events \(events.names.joined(separator: ", "))")
+            }
+            if let description = changes.description, description != current.description {
+                parts.append("description = ?"); arguments.append(description); summary.append("description")
+            }
+            if let status = changes.status, status != current.status {
+                parts.append("status = ?"); arguments.append(status.rawValue)
+                switch status {
+                case .active:
+                    // Events from while it was disabled are not sent (replay them if wanted).
+                    parts.append("disabled_reason = NULL, failing_since = NULL, cursor = (SELECT ifnull(max(id), 0) FROM outbox_event)")
+                    summary.append("enabled")
+                case .disabled:
+                    parts.append("disabled_reason = ?"); arguments.append("disabled by \(context.principal.name)")
+                    summary.append("disabled")
+                }
+            }
+            guard !parts.isEmpty else { return current }
+            parts.append("updated_at = ?"); arguments.append(context.at.millisecondsSince1970)
+            arguments.append(id)
+            try db.execute(sql: "UPDATE webhook_subscription SET \(parts.joined(separator: ", ")) WHERE id = ?", arguments: StatementArguments(arguments))
+            let action = changes.status == .disabled && current.status == .active ? "webhook.disable"
+                : changes.status == .active && current.status == .disabled ? "webhook.enable" : "webhook.update"
+            try AuditLog.append(db, context: context, AuditRecord(
+                action: action, targetType: "webhook", targetID: String(id), summary: summary.joined(separator: "; ")
+            ))
+            return try WebhookRows.subscription(db, id)!
+        }
+    }
+
+    public func rotateWebhookSecret(_ id: Int64, to secret: String, context: WriteContext) async throws -> WebhookSubscription {
+        try await immediateWrite { db in
+            _ = try WebhookRows.require(db, id)
+            try db.execute(sql: "UPDATE webhook_subscription SET secret = ?, updated_at = ? WHERE id = ?",
+                           arguments: [secret, context.at.millisecondsSince1970, id])
+            try AuditLog.append(db, context: context, AuditRecord(
+                action: "webhook.rotate_secret", targetType: "webhook", targetID: String(id), summary: "new signing secret"
+            ))
+            return try WebhookRows.subscription(db, id)!
+        }
+    }
+
+    public func deleteWebhook(_ id: Int64, context: WriteContext) async throws {
+        try await immediateWrite { db in
+            let current = try WebhookRows.require(db, id)
+            try db.execute(sql: "DELETE FROM webhook_subscription WHERE id = ?", arguments: [id])
+            try AuditLog.append(db, context: context, AuditRecord(
+                action: "webhook.delete", targetType: "webhook", targetID: String(id), summary: current.url
+            ))
+        }
+    }
+
+    public func enqueueTestEvent(to id: Int64, context: WriteContext) async throws -> WebhookDelivery {
+        try await immediateWrite { db in
+            _ = try WebhookRows.require(db, id)
+            try Outbox.append(db, .webhookTest, resourceType: "webhook", resourceID: String(id),
+                              payload: ["message": "A test event from Backroom, sent by \(context.principal.name)."], context: context)
+            let eventID = db.lastInsertedRowID
+            try WebhookRows.insertDelivery(db, subscriptionID: id, eventID: eventID, resourceKey: "webhook/\(id)", at: context.at)
+            return try WebhookRows.delivery(db, db.lastInsertedRowID)!
+        }
+    }
+
+    public func fanOutEvents(now: Timestamp, limit: Int) async throws -> Int {
+        // The worker asks several times a second: a read answers the usual
+        // "nothing new" without taking the write lock.
+        let behind = try await snapshotRead { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM webhook_subscription
+                               WHERE status = 'active' AND cursor < (SELECT ifnull(max(id), 0) FROM outbox_event))
+                """) ?? false
+        }
+        guard behind else { return 0 }
+        return try await immediateWrite { db in
+            let subscriptions = try Row.fetchAll(db, sql: "SELECT id, events, cursor FROM webhook_subscription WHERE status = 'active'")
+            var made = 0
+            for subscription in subscriptions {
+                let id: Int64 = subscription[0]
+                let selection = try WebhookRows.decodeEvents(subscription[1])
+                let events = try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT id, type, resource_type, resource_id FROM outbox_event WHERE id > ? ORDER BY id LIMIT ?
+                    """), arguments: [subscription[2] as Int64, limit])
+                guard let last = events.last else { continue }
+                for event in events {
+                    guard let type = EventType(rawValue: event[1]), type != .webhookTest, selection.matches(type) else { continue }
+                    try WebhookRows.insertDelivery(db, subscriptionID: id, eventID: event[0], resourceKey: "\(event[2] as String)/\(event[3] as String)", at: now)
+                    made += 1
+                }
+                try db.cachedStatement(sql: "UPDATE webhook_subscription SET cursor = ? WHERE id = ?").execute(arguments: [last[0] as Int64, id])
+            }
+            return made
+        }
+    }
+
+    public func claimDueDeliveries(now: Timestamp, leaseUntil: Timestamp, limit: Int) async throws -> [DueDelivery] {
+        let anyDue = try await snapshotRead { db in
+            try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM webhook_delivery WHERE status = 'pending' AND next_attempt_at <= ? AND lease_until <= ?)
+                """), arguments: [now.millisecondsSince1970, now.millisecondsSince1970]) ?? false
+        }
+        guard anyDue else { return [] }
+        return try await immediateWrite { db in
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(WebhookRows.deliveryColumns), s.url, s.secret
+                FROM webhook_delivery d
+                JOIN webhook_subscription s ON s.id = d.subscription_id
+                JOIN outbox_event e ON e.id = d.event_id
+                WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 AND d.lease_until <= ?1
+                  AND (s.status = 'active' OR e.type = 'webhook.test')
+                  AND NOT EXISTS (
+                      SELECT 1 FROM webhook_delivery earlier
+                      WHERE earlier.subscription_id = d.subscription_id AND earlier.resource_key = d.resource_key
+                        AND earlier.status = 'pending' AND earlier.event_id < d.event_id)
+                ORDER BY d.next_attempt_at, d.id
+                LIMIT ?2
+                """), arguments: [now.millisecondsSince1970, limit])
+            let lease = try db.cachedStatement(sql: "UPDATE webhook_delivery SET lease_until = ? WHERE id = ?")
+            return try rows.map { row in
+                let delivery = try WebhookRows.delivery(row)
+                try lease.execute(arguments: [leaseUntil.millisecondsSince1970, delivery.id])
+                return DueDelivery(delivery: delivery, url: row[WebhookRows.deliveryColumnCount], secret: row[WebhookRows.deliveryColumnCount + 1])
+            }
+        }
+    }
+
+    public func recordDeliveryAttempt(_ deliveryID: Int64, outcome: DeliveryAttemptOutcome, at: Timestamp, disableAfterMilliseconds: Int64) async throws {
+        try await immediateWrite { db in
+            guard let delivery = try WebhookRows.delivery(db, deliveryID) else { return }
+            let time = at.millisecondsSince1970
+            switch outcome {
+            case .delivered(let code):
+                try db.cachedStatement(sql: """
+                    UPDATE webhook_delivery SET status = 'delivered', attempts = attempts + 1, lease_until = 0,
+                        last_attempt_at = ?, last_status_code = ?, last_error = NULL WHERE id = ?
+                    """).execute(arguments: [time, code, deliveryID])
+                try db.cachedStatement(sql: "UPDATE webhook_subscription SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL")
+                    .execute(arguments: [delivery.subscriptionID])
+            case .failed(let code, let error, let retryAt):
+                try db.cachedStatement(sql: """
+                    UPDATE webhook_delivery SET status = ?, attempts = attempts + 1, lease_until = 0, next_attempt_at = ?,
+                        last_attempt_at = ?, last_status_code = ?, last_error = ? WHERE id = ?
+                    """).execute(arguments: [
+                        retryAt == nil ? "failed" : "pending", retryAt?.millisecondsSince1970 ?? time, time, code,
+                        String(error.prefix(500)), deliveryID,
+                    ])
+                guard delivery.event.type != .webhookTest else { return }
+                try db.cachedStatement(sql: "UPDATE webhook_subscription SET failing_since = ifnull(failing_since, ?) WHERE id = ?")
+                    .execute(arguments: [time, delivery.subscriptionID])
+                guard let subscription = try WebhookRows.subscription(db, delivery.subscriptionID), subscription.status == .active,
+                      let since = subscription.failingSince, time - since.millisecondsSince1970 >= disableAfterMilliseconds
+                else { return }
+                let hours = Double(time - since.millisecondsSince1970) / 3_600_000
+                let reason = "disabled automatically: every attempt failed for \(String(format: "%.1f", hours)) h (last: \(error.prefix(200)))"
+                try db.execute(sql: "UPDATE webhook_subscription SET status = 'disabled', disabled_reason = ?, updated_at = ? WHERE id = ?",
+                               arguments: [reason, time, subscription.id])
+                try AuditLog.append(db, context: WriteContext(principal: .system("webhooks"), at: at), AuditRecord(
+                    action: "webhook.disable", targetType: "webhook", targetID: String(subscription.id), summary: reason
+                ))
+            }
+        }
+    }
+
+    public func webhookDeliveries(of id: Int64, status: WebhookDelivery.Status?, window: ListWindow) async throws -> Window<WebhookDelivery> {
+        try await snapshotRead { db in
+            var query = KeysetQuery(
+                columns: WebhookRows.deliveryColumns, columnArguments: [],
+                from: "webhook_delivery d JOIN outbox_event e ON e.id = d.event_id",
+                sortExpression: "d.id", idExpression: "d.id", direction: .descending, valueKind: .integer
+            )
+            query.filter("d.subscription_id = ?", id)
+            if let status { query.filter(scanning: "d.status = ?", status.rawValue) }
+            return try query.fetchWindow(db, window, decode: WebhookRows.delivery)
+        }
+    }
+
+    public func retryDelivery(_ deliveryID: Int64, of subscriptionID: Int64, context: WriteContext) async throws -> WebhookDelivery {
+        try await immediateWrite { db in
+            guard let delivery = try WebhookRows.delivery(db, deliveryID), delivery.subscriptionID == subscriptionID else {
+                throw BackroomError.notFound("No delivery \(deliveryID) for webhook subscription \(subscriptionID).")
+            }
+            guard delivery.status != .delivered else {
+                throw BackroomError.conflict("Delivery \(deliveryID) was delivered; replay its event to send it again.")
+            }
+            try db.execute(sql: """
+                UPDATE webhook_delivery SET status = 'pending', next_attempt_at = ?, lease_until = 0, created_at = ? WHERE id = ?
+                """, arguments: [context.at.millisecondsSince1970, context.at.millisecondsSince1970, deliveryID])
+            try AuditLog.append(db, context: context, AuditRecord(
+                action: "webhook.retry", targetType: "webhook", targetID: String(delivery.subscriptionID),
+                summary: "delivery \(deliveryID) of \(delivery.event.type.rawValue) \(delivery.event.eventID)"
+            ))
+            return try WebhookRows.delivery(db, deliveryID)!
+        }
+    }
+
+    public func replayEvents(since: Timestamp, only: Int64?, context: WriteContext) async throws -> Int {
+        try await immediateWrite { db in
+            var sql = "SELECT id, events FROM webhook_subscription WHERE status = 'active'"
+            var arguments: StatementArguments = []
+            if let only {
+                _ = try WebhookRows.require(db, only)
+                sql += " AND id = ?"
+                arguments = [only]
+            }
+            let subscriptions = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            var made = 0
+            for subscription in subscriptions {
+                let id: Int64 = subscription[0]
+                let selection = try WebhookRows.decodeEvents(subscription[1])
+                // Only events already offered: newer ones reach it by the fan-out.
+                let events = try Row.fetchAll(db, sql: """
+                    SELECT id, type, resource_type, resource_id FROM outbox_event
+                    WHERE at >= ? AND id <= (SELECT cursor FROM webhook_subscription WHERE id = ?) ORDER BY id
+                    """, arguments: [since.millisecondsSince1970, id])
+                for event in events {
+                    guard let type = EventType(rawValue: event[1]), type != .webhookTest, selection.matches(type) else { continue }
+                    try WebhookRows.insertDelivery(db, subscriptionID: id, eventID: event[0], resourceKey: "\(event[2] as String)/\(event[3] as String)", at: context.at)
+                    made += 1
+                }
+            }
+            try AuditLog.append(db, context: context, AuditRecord(
+                action: "webhook.replay", targetType: "webhook", targetID: only.map(String.init) ?? "*",
+                summary: "\(made) deliveries of events since \(since.iso8601)"
+            ))
+            return made
+        }
+    }
+
+    public func pruneEvents(before: Timestamp, limit: Int) async throws -> Int {
+        try await immediateWrite { db in
+            // Oldest first, by id: stop at events some active subscription has
+            // not been offered yet, and at events still being delivered.
+            try db.execute(sql: """
+                DELETE FROM outbox_event WHERE id IN (
+                    SELECT e.id FROM outbox_event e
+                    WHERE e.at < ?
+                      AND e.id <= ifnull((SELECT min(cursor) FROM webhook_subscription WHERE status = 'active'), e.id)
+                      AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.event_id = e.id AND d.status = 'pending')
+                    ORDER BY e.id LIMIT ?)
+                """, arguments: [before.millisecondsSince1970, limit])
+            return db.changesCount
+        }
+    }
+
+    public func deliveryBacklog(now: Timestamp) async throws -> DeliveryBacklog {
+        try await snapshotRead { db in
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'pending'") ?? 0
+            let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'failed'") ?? 0
+            let oldest = try Int64.fetchOne(db, sql: "SELECT min(created_at) FROM webhook_delivery WHERE status = 'pending'")
+            let undistributed = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM outbox_event WHERE type != 'webhook.test'
+                  AND id > (SELECT min(cursor) FROM webhook_subscription WHERE status = 'active')
+                """) ?? 0
+            return DeliveryBacklog(
+                pending: pending, failed: failed, undistributedEvents: undistributed,
+                oldestPendingAgeMilliseconds: oldest.map { max(0, now.millisecondsSince1970 - $0) }
+            )
+        }
+    }
+}
