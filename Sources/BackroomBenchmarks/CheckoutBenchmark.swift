@@ -7,7 +7,8 @@ import Synchronization
 
 /// Checkouts per second through the service layer at several concurrency
 /// levels, beside a raw GRDB loop doing the same inserts and updates (the
-/// store's own limit on this machine).
+/// store's own limit on this machine), and the service again with the
+/// outbox off (what recording the `order.placed` event costs).
 public struct CheckoutBenchmark {
     public var directory: String
     public var checkoutsPerLevel: Int
@@ -26,20 +27,24 @@ public struct CheckoutBenchmark {
 
     public func run() async throws {
         print("# checkout benchmark: \(checkoutsPerLevel) checkouts per level, carts of 1–3 lines over 1,000 SKUs")
-        print("callers | service checkouts/s | p50 | p99 | raw GRDB loop/s | p99 | service/raw")
+        print("callers | service checkouts/s | p50 | p99 | raw GRDB loop/s | p99 | service/raw | without events/s | outbox cost")
         for level in levels {
             let service = try await measure(level: level, raw: false)
             let raw = try await measure(level: level, raw: true)
-            print(String(format: "%7d | %19.0f | %@ | %@ | %15.0f | %@ | %.2f", level, service.perSecond,
+            let silent = try await measure(level: level, raw: false, recordsEvents: false)
+            print(String(format: "%7d | %19.0f | %@ | %@ | %15.0f | %@ | %.2f | %16.0f | %.1f%%", level, service.perSecond,
                          formatDuration(nanoseconds: service.latency.percentile(50)), formatDuration(nanoseconds: service.latency.percentile(99)),
-                         raw.perSecond, formatDuration(nanoseconds: raw.latency.percentile(99)), service.perSecond / raw.perSecond))
+                         raw.perSecond, formatDuration(nanoseconds: raw.latency.percentile(99)), service.perSecond / raw.perSecond,
+                         silent.perSecond, (1 - service.perSecond / silent.perSecond) * 100))
         }
     }
 
-    private func measure(level: Int, raw: Bool) async throws -> Outcome {
-        let path = directory + "/backroom-bench-checkout-\(raw ? "raw" : "service")-\(level).sqlite"
+    private func measure(level: Int, raw: Bool, recordsEvents: Bool = true) async throws -> Outcome {
+        let path = directory + "/backroom-bench-checkout-\(raw ? "raw" : "service")-\(recordsEvents ? "" : "silent-")\(level).sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        let store = try SQLiteShopStore(path: path)
+        var configuration = StoreConfiguration()
+        configuration.recordsEvents = recordsEvents
+        let store = try SQLiteShopStore(path: path, configuration: configuration)
         defer {
             try? store.close()
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }

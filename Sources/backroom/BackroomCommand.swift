@@ -14,6 +14,7 @@ struct BackroomCommand: AsyncParsableCommand {
             ExportCommand.self,
             BackupCommand.self,
             RestoreCommand.self,
+            WebhooksCommand.self,
             SettingsCommand.self,
             ServeCommand.self,
             ConsoleCommand.self,

@@ -25,6 +25,8 @@ final class WebhookReceiver: @unchecked Sendable {
         case fail(Int)
         /// Answers 200, but only after this long (past the sender's timeout).
         case hang(Duration)
+        /// Takes this long, then accepts (within the sender's timeout).
+        case slow(Duration)
     }
 
     let port: Int
@@ -64,6 +66,8 @@ final class WebhookReceiver: @unchecked Sendable {
             )
             switch behaviour {
             case .accept: break
+            case .slow(let duration):
+                try? await Task.sleep(for: duration)
             case .fail(let status): delivery.answered = status
             case .hang(let duration):
                 delivery.answered = 599  // the sender gave up before the answer

@@ -109,6 +109,7 @@ enum ConsoleCommand: Sendable, Equatable {
         case "requests", "r": return .show(.requests)
         case "metrics", "m": return .show(.metrics)
         case "audit", "a": return .show(.audit)
+        case "webhooks", "hooks", "w": return .show(.webhooks)
         case "columns", "cols": return .columns
         case "count", "stocktake": return .show(.stockTake)
         case "export":

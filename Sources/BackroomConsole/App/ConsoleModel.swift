@@ -48,6 +48,7 @@ public struct ConsoleModel: Sendable {
     var inventory: ListPane<InventorySource>
     var users: ListPane<UsersSource>
     var audit: ListPane<AuditSource>
+    var webhooks: ListPane<WebhooksSource>
     var requests = RequestsPane()
     var metrics = MetricsPane()
     var stockTake = StockTakePane()
@@ -84,6 +85,7 @@ public struct ConsoleModel: Sendable {
         inventory = ListPane(source: InventorySource(), columns: settings.columns(for: .inventory))
         users = ListPane(source: UsersSource(), columns: settings.columns(for: .users))
         audit = ListPane(source: AuditSource(), columns: settings.columns(for: .audit))
+        webhooks = ListPane(source: WebhooksSource(), columns: settings.columns(for: .webhooks))
     }
 
     var size: Size { layout.size }
@@ -101,6 +103,7 @@ public struct ConsoleModel: Sendable {
             case .inventory: inventory
             case .users: users
             case .audit: audit
+            case .webhooks: webhooks
             case .requests: requests
             case .metrics: metrics
             case .stockTake: stockTake
@@ -127,6 +130,9 @@ public struct ConsoleModel: Sendable {
         case .audit:
             defer { audit = ListPane(source: AuditSource()) }
             return audit
+        case .webhooks:
+            defer { webhooks = ListPane(source: WebhooksSource()) }
+            return webhooks
         case .requests:
             defer { requests = RequestsPane() }
             return requests
@@ -143,6 +149,7 @@ public struct ConsoleModel: Sendable {
         case let pane as ListPane<InventorySource>: inventory = pane
         case let pane as ListPane<UsersSource>: users = pane
         case let pane as ListPane<AuditSource>: audit = pane
+        case let pane as ListPane<WebhooksSource>: webhooks = pane
         case let pane as RequestsPane: requests = pane
         case let pane as MetricsPane: metrics = pane
         case let pane as StockTakePane: stockTake = pane

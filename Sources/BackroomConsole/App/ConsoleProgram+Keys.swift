@@ -69,7 +69,7 @@ extension ConsoleProgram {
         case .toggleMouse:
             model.terminal.mouse.toggle()
             model.flash(model.terminal.mouse ? "Mouse on: the wheel scrolls, a click selects a row or a tab (M turns it off)." : "Mouse off.")
-        case .showOrders, .showInventory, .showUsers, .showRequests, .showMetrics, .showAudit, .showStockTake:
+        case .showOrders, .showInventory, .showUsers, .showRequests, .showMetrics, .showAudit, .showWebhooks, .showStockTake:
             guard let kind = PaneKind.allCases.first(where: { $0.showAction == binding.action }) else { return [] }
             return show(kind, &model)
         case .nextPane:

@@ -218,6 +218,11 @@ public struct ConsoleProgram: TerminalProgram {
         }
         // Once a second: has anyone (another process included) changed the store?
         if model.ticks % 4 == 0 { commands.append(checkRevision()) }
+        // Deliveries change without a write of the console's kind (the
+        // server's worker sends them): the pane on screen follows every 2 s.
+        if model.ticks % 8 == 0, model.pane == .webhooks, model.loadedPanes.contains(.webhooks), !model.inDetail {
+            commands += route(.webhooks, &model) { pane, context in pane.reload(context) }
+        }
         return commands
     }
 
@@ -244,7 +249,8 @@ public struct ConsoleProgram: TerminalProgram {
         if old.catalog != new.catalog || old.stock != new.stock { panes.insert(.inventory) }
         if old.orders != new.orders { panes.insert(.orders) }
         if old.users != new.users { panes.insert(.users) }
-        if !panes.isEmpty { panes.insert(.audit) }
+        // Every write is audited, and most write an event to deliver.
+        if !panes.isEmpty { panes.formUnion([.audit, .webhooks]) }
         return panes
     }
 
@@ -335,6 +341,7 @@ extension PaneKind {
         case .requests: .showRequests
         case .metrics: .showMetrics
         case .audit: .showAudit
+        case .webhooks: .showWebhooks
         case .stockTake: .showStockTake
         }
     }

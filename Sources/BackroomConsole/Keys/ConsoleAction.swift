@@ -2,7 +2,7 @@
 public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     // Everywhere
     case quit, help, command, nextPane, previousPane, back, repaint, suspend
-    case showOrders, showInventory, showUsers, showRequests, showMetrics, showAudit
+    case showOrders, showInventory, showUsers, showRequests, showMetrics, showAudit, showWebhooks
     case toggleMouse
     // Lists
     case down, up, pageDown, pageUp, halfPageDown, halfPageUp, top, bottom
@@ -17,6 +17,8 @@ public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     case newUser, changeRole, toggleDisabled, resetPassword, revokeTokens, customerOrders
     // Audit
     case filterActor, filterAction
+    // Webhooks
+    case filterWebhook, cycleDeliveryStatus, retryDelivery
     // Stock take
     case showStockTake, commitStockTake, discardStockTake, toggleRepeatScan, undoLastCount
     // Live panes

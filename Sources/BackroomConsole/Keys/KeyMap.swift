@@ -99,7 +99,7 @@ public struct KeyMap: Sendable {
             return false
         case .requests:
             return ![.nextSortColumn, .flipSort, .mark, .markAllMatching, .clearMarks].contains(binding.action)
-        case .audit:
+        case .audit, .webhooks:
             return ![.nextSortColumn, .flipSort, .mark, .markAllMatching, .clearMarks].contains(binding.action)
         default:
             return true
@@ -203,6 +203,13 @@ public struct KeyMap: Sendable {
         // Audit
         KeyBinding(.filterActor, [.character("f")], "This actor only (again: all)", scope: .pane(.audit), footer: "actor"),
         KeyBinding(.filterAction, [.character("a")], "This action only (again: all)", scope: .pane(.audit), footer: "action"),
+        // Webhooks
+        KeyBinding(.filterWebhook, [.character("f")], "This hook's deliveries only (again: all)", scope: .pane(.webhooks), footer: "hook"),
+        KeyBinding(.cycleDeliveryStatus, [.character("s")], "Status: all, pending, failed, delivered", scope: .pane(.webhooks), footer: "status"),
+        KeyBinding(.retryDelivery, [.character("r")], "Send a failed or waiting delivery now", scope: .pane(.webhooks), permission: .manageWebhooks,
+                   footer: "send now"),
+        KeyBinding(.retryDelivery, [.character("r")], "Send it now", scope: .detail(.webhooks), permission: .manageWebhooks, footer: "send now"),
+        KeyBinding(.copyKey, [.character("y")], "Copy the event id", scope: .detail(.webhooks)),
         // Stock take (typed keys go to the SKU and quantity fields)
         KeyBinding(.commitStockTake, [.control("s")], "Commit every count (compare-and-set)", scope: .pane(.stockTake), permission: .adjustStock,
                    destructive: true, footer: "commit"),
@@ -248,6 +255,7 @@ public struct KeyMap: Sendable {
         KeyBinding(.showRequests, [.character("4")], "Requests (live)", scope: .global),
         KeyBinding(.showMetrics, [.character("5")], "Metrics (live)", scope: .global),
         KeyBinding(.showAudit, [.character("6")], "Audit log", scope: .global, permission: .viewAudit),
+        KeyBinding(.showWebhooks, [.character("7")], "Webhook deliveries", scope: .global, permission: .manageWebhooks),
         KeyBinding(.nextPane, [.tab], "Next pane", scope: .global),
         KeyBinding(.previousPane, [.backTab], "Previous pane", scope: .global),
         KeyBinding(.command, [.character(":")], "Command line (below)", scope: .global),

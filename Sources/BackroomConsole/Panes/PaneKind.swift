@@ -1,6 +1,6 @@
 /// The console's panes, in tab order.
 public enum PaneKind: Int, Sendable, Hashable, CaseIterable {
-    case orders, inventory, users, requests, metrics, audit
+    case orders, inventory, users, requests, metrics, audit, webhooks
     /// Counting shelves: a mode of the inventory, not a tab of its own.
     case stockTake
 
@@ -12,6 +12,7 @@ public enum PaneKind: Int, Sendable, Hashable, CaseIterable {
         case .requests: "Requests"
         case .metrics: "Metrics"
         case .audit: "Audit"
+        case .webhooks: "Webhooks"
         case .stockTake: "Stock take"
         }
     }

@@ -159,6 +159,20 @@ public struct WebhookRetryPolicy: Sendable, Hashable {
     }
 }
 
+/// Which deliveries a list shows.
+public struct DeliveryFilter: Sendable, Hashable {
+    public var subscription: Int64?
+    public var status: WebhookDelivery.Status?
+    /// Part of the event type or the resource (`order.paid`, `BR-000042`).
+    public var text: String?
+
+    public init(subscription: Int64? = nil, status: WebhookDelivery.Status? = nil, text: String? = nil) {
+        self.subscription = subscription
+        self.status = status
+        self.text = text
+    }
+}
+
 /// What the delivery worker has left, for metrics and the console.
 public struct DeliveryBacklog: Sendable, Hashable {
     public var pending: Int

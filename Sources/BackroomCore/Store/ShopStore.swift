@@ -221,8 +221,10 @@ public protocol ShopStore: Sendable {
     /// `disableAfterMilliseconds` is disabled (and audited).
     func recordDeliveryAttempt(_ deliveryID: Int64, outcome: DeliveryAttemptOutcome, at: Timestamp, disableAfterMilliseconds: Int64) async throws
 
-    /// A subscription's deliveries, newest first.
-    func webhookDeliveries(of id: Int64, status: WebhookDelivery.Status?, window: ListWindow) async throws -> Window<WebhookDelivery>
+    /// Deliveries (of every subscription, or the filter's), newest first.
+    func webhookDeliveries(matching filter: DeliveryFilter, window: ListWindow) async throws -> Window<WebhookDelivery>
+
+    func countWebhookDeliveries(matching filter: DeliveryFilter) async throws -> Int
 
     /// Makes a failed (or pending) delivery of the subscription due now.
     func retryDelivery(_ deliveryID: Int64, of subscriptionID: Int64, context: WriteContext) async throws -> WebhookDelivery

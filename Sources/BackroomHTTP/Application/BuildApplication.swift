@@ -94,7 +94,9 @@ public func buildApplication(
             serverName: configuration.serverName,
             backlog: 1024
         ),
-        services: [watcher, sweeper, recovery, dispatcher] + extraServices,
+        // (A service group treats a service that returns as a failure: a
+        // process that sends no webhooks runs no dispatcher at all.)
+        services: [watcher, sweeper, recovery] + (configuration.webhooks.enabled ? [dispatcher] : []) + extraServices,
         logger: logger
     )
 }

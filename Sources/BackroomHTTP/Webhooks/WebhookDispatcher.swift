@@ -57,7 +57,10 @@ public struct WebhookDispatcher: Service {
     }
 
     public func run() async throws {
-        guard settings.enabled else { return }
+        guard settings.enabled else {
+            try await gracefulShutdown()
+            return
+        }
         var configuration = HTTPClient.Configuration()
         let timeout = TimeAmount.milliseconds(Int64(settings.timeoutSeconds * 1000))
         configuration.timeout = .init(connect: timeout, read: timeout)

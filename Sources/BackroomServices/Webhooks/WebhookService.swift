@@ -73,7 +73,22 @@ public struct WebhookService: Sendable {
     public func deliveries(of id: Int64, status: WebhookDelivery.Status? = nil, window: ListWindow, by principal: Principal) async throws -> Window<WebhookDelivery> {
         try principal.require(.manageWebhooks)
         guard try await store.webhook(id) != nil else { throw BackroomError.notFound("No webhook subscription \(id).") }
-        return try await store.webhookDeliveries(of: id, status: status, window: window)
+        return try await store.webhookDeliveries(matching: DeliveryFilter(subscription: id, status: status), window: window)
+    }
+
+    /// Deliveries of every subscription (or the filter's), newest first.
+    public func deliveries(matching filter: DeliveryFilter, window: ListWindow, by principal: Principal) async throws -> Window<WebhookDelivery> {
+        try principal.require(.manageWebhooks)
+        var filter = filter
+        filter.text = try TextRules.optionalLine(filter.text, field: "q", label: "search text", maximum: 200)
+        return try await store.webhookDeliveries(matching: filter, window: window)
+    }
+
+    public func countDeliveries(matching filter: DeliveryFilter, by principal: Principal) async throws -> Int {
+        try principal.require(.manageWebhooks)
+        var filter = filter
+        filter.text = try TextRules.optionalLine(filter.text, field: "q", label: "search text", maximum: 200)
+        return try await store.countWebhookDeliveries(matching: filter)
     }
 
     public func retry(delivery id: Int64, of subscription: Int64, by principal: Principal) async throws -> WebhookDelivery {

@@ -19,6 +19,8 @@ public final class SQLiteShopStore: ShopStore {
         config.busyMode = .timeout(configuration.busyTimeoutSeconds)
         config.maximumReaderCount = configuration.maximumReaderCount
         config.foreignKeysEnabled = true
+        // The outbox reads this label on the writer connection.
+        if !configuration.recordsEvents { config.label = Outbox.silentLabel }
         let durability = configuration.durability
         let mmap = max(0, configuration.memoryMapBytes)
         let cache = max(100, configuration.cacheKibibytes)

@@ -20,6 +20,10 @@ public struct StoreConfiguration: Sendable, Hashable {
     public var memoryMapBytes: Int64
     /// Page cache per connection, in KiB.
     public var cacheKibibytes: Int
+    /// Whether writes record their events in the outbox. Off only to
+    /// measure what the outbox costs (`backroom bench checkout`): changes
+    /// made through such a store have no events, and no webhook hears of them.
+    public var recordsEvents = true
 
     public init(
         durability: Durability = .normal, busyTimeoutSeconds: Double = 10, maximumReaderCount: Int = 4,

@@ -14,9 +14,13 @@ enum Outbox {
         return encoder
     }()
 
+    /// The label of a store opened with `recordsEvents: false`.
+    static let silentLabel = "backroom-without-events"
+
     static func append(
         _ db: Database, _ type: EventType, resourceType: String, resourceID: String, payload: some Encodable, context: WriteContext
     ) throws {
+        guard db.configuration.label != silentLabel else { return }
         let json = String(decoding: try encoder.encode(payload), as: UTF8.self)
         try db.cachedStatement(sql: """
             INSERT INTO outbox_event (event_id, type, resource_type, resource_id, at, actor, payload)
@@ -40,11 +44,13 @@ enum Outbox {
     }
 
     static func order(_ db: Database, _ detail: OrderDetail, context: WriteContext) throws {
+        guard db.configuration.label != silentLabel else { return }
         try append(db, EventType(orderReached: detail.order.status), resourceType: "order",
                    resourceID: detail.order.number.rawValue, payload: OrderJSON(detail), context: context)
     }
 
     static func product(_ db: Database, _ type: EventType, _ item: InventoryItem, context: WriteContext) throws {
+        guard db.configuration.label != silentLabel else { return }
         try append(db, type, resourceType: "product", resourceID: item.sku.rawValue, payload: InventoryItemJSON(item), context: context)
     }
 
@@ -52,6 +58,7 @@ enum Outbox {
     /// if available stock crossed the reorder point (not for a new
     /// product's initial stock: it had no level before).
     static func stockChanged(_ db: Database, _ change: StockChange, levelEvents: Bool = true, context: WriteContext) throws {
+        guard db.configuration.label != silentLabel else { return }
         try append(db, .stockAdjusted, resourceType: "product", resourceID: change.item.sku.rawValue,
                    payload: StockChangeJSON(change), context: context)
         if levelEvents { try stockLevel(db, before: change.before, after: change.item, context: context) }
@@ -73,6 +80,7 @@ enum Outbox {
         _ db: Database, productID: Int64, delta: Int64, allocatedDelta: Int64, heldDelta: Int64 = 0, movementID: Int64?,
         reason: MovementReason, reference: String, context: WriteContext
     ) throws {
+        guard db.configuration.label != silentLabel else { return }
         guard let item = try InventoryRows.fetch(db, id: productID, now: context.at) else { return }
         let before = StockLevel(
             onHand: item.stock.onHand - delta, held: item.stock.held - heldDelta, allocated: item.stock.allocated - allocatedDelta

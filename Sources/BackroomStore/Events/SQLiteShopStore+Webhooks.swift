@@ -219,17 +219,12 @@ extension SQLiteShopStore {
         }
     }
 
-    public func webhookDeliveries(of id: Int64, status: WebhookDelivery.Status?, window: ListWindow) async throws -> Window<WebhookDelivery> {
-        try await snapshotRead { db in
-            var query = KeysetQuery(
-                columns: WebhookRows.deliveryColumns, columnArguments: [],
-                from: "webhook_delivery d JOIN outbox_event e ON e.id = d.event_id",
-                sortExpression: "d.id", idExpression: "d.id", direction: .descending, valueKind: .integer
-            )
-            query.filter("d.subscription_id = ?", id)
-            if let status { query.filter(scanning: "d.status = ?", status.rawValue) }
-            return try query.fetchWindow(db, window, decode: WebhookRows.delivery)
-        }
+    public func webhookDeliveries(matching filter: DeliveryFilter, window: ListWindow) async throws -> Window<WebhookDelivery> {
+        try await snapshotRead { db in try WebhookRows.deliveries(filter).fetchWindow(db, window, decode: WebhookRows.delivery) }
+    }
+
+    public func countWebhookDeliveries(matching filter: DeliveryFilter) async throws -> Int {
+        try await snapshotRead { db in try WebhookRows.deliveries(filter).count(db) }
     }
 
     public func retryDelivery(_ deliveryID: Int64, of subscriptionID: Int64, context: WriteContext) async throws -> WebhookDelivery {

@@ -59,6 +59,21 @@ enum WebhookRows {
             """), arguments: [id]).map(delivery)
     }
 
+    static func deliveries(_ filter: DeliveryFilter) -> KeysetQuery {
+        var query = KeysetQuery(
+            columns: deliveryColumns, columnArguments: [],
+            from: "webhook_delivery d JOIN outbox_event e ON e.id = d.event_id",
+            sortExpression: "d.id", idExpression: "d.id", direction: .descending, valueKind: .integer
+        )
+        if let subscription = filter.subscription { query.filter("d.subscription_id = ?", subscription) }
+        if let status = filter.status { query.filter(scanning: "d.status = ?", status.rawValue) }
+        if let text = filter.text?.lowercased(), !text.isEmpty {
+            let pattern = "%" + AuditLog.likeEscaped(text) + "%"
+            query.filter(scanning: "(lower(e.type) LIKE ? ESCAPE '\\' OR lower(d.resource_key) LIKE ? ESCAPE '\\')", pattern, pattern)
+        }
+        return query
+    }
+
     static func insertDelivery(_ db: Database, subscriptionID: Int64, eventID: Int64, resourceKey: String, at: Timestamp) throws {
         try db.cachedStatement(sql: """
             INSERT INTO webhook_delivery (subscription_id, event_id, resource_key, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)
