@@ -41,11 +41,26 @@ struct SettingsTests {
         #expect(fromFlags.server.port == 9003 && fromFlags.shop.cartLimits.linesPerCart == 40)
         let defaults = try await settings()
         #expect(defaults.server.port == 8080 && defaults.shop.cartLimits == CartLimits() && defaults.backup == nil && defaults.server.exemptLoopback)
+        #expect(!defaults.shop.allowPrivateWebhookTargets && defaults.server.webhooks == WebhookSettings())
+    }
+
+    @Test("webhook settings: internal targets by environment, the worker's figures by flag or file")
+    func webhooks() async throws {
+        let open = try await settings(environment: ["BACKROOM_ALLOW_PRIVATE_WEBHOOK_TARGETS": "1"])
+        #expect(open.shop.allowPrivateWebhookTargets)
+        let tuned = try await settings([
+            "webhooks.enabled": "false", "webhooks.timeout_seconds": "2.5", "webhooks.first_retry_seconds": "1",
+            "webhooks.retry_for": "6h", "webhooks.disable_after": "2d", "webhooks.retention": "30d",
+        ])
+        #expect(!tuned.server.webhooks.enabled && tuned.server.webhooks.timeoutSeconds == 2.5)
+        #expect(tuned.server.webhooks.retry.firstDelayMilliseconds == 1_000 && tuned.server.webhooks.retry.retryForMilliseconds == 6 * 3_600_000)
+        #expect(tuned.server.webhooks.retry.disableAfterMilliseconds == 2 * 86_400_000 && tuned.server.webhooks.retentionMilliseconds == 30 * 86_400_000)
     }
 
     @Test("a malformed value is an error naming the setting, never a silent default", arguments: [
         ("port", "eighty"), ("port", "70000"), ("limits.hold_share", "1.5"), ("limits.lines_per_cart", "0"), ("trusted_proxies", "10.0.0.0/99"),
         ("backup.every", "soon"), ("exempt_loopback", "maybe"), ("log_level", "loud"), ("payments.timeout_seconds", "-1"),
+        ("allow_private_webhook_targets", "perhaps"), ("webhooks.concurrency", "0"), ("webhooks.retry_for", "forever"),
     ])
     func malformed(key: String, value: String) async {
         await #expect {

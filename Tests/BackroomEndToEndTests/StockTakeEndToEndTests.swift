@@ -11,9 +11,9 @@ struct StockTakeEndToEndTests {
     func session() async throws {
         let session = try TmuxSession(width: 120, height: 34)
         let binary = TmuxSession.binary
-        try session.run("\(binary) seed --db shop.sqlite --products 300 --users 10 --orders 40 --password-cost 4 && echo SEED\"\"ED")
+        try session.run("\(binary) seed --db stocktake.sqlite --products 300 --users 10 --orders 40 --password-cost 4 && echo SEED\"\"ED")
         try session.waitFor(text: "SEEDED", seconds: 60)
-        let path = session.directory.appendingPathComponent("shop.sqlite").path
+        let path = session.directory.appendingPathComponent("stocktake.sqlite").path
         try await StoreAccess.writeToken(store: path, email: "ana@backroom.local", password: "backroom-demo",
                                          to: session.directory.appendingPathComponent("token.txt").path)
         // Twenty active products, with what is on hand and committed now.
@@ -26,7 +26,7 @@ struct StockTakeEndToEndTests {
         let twice: Set<Int> = [2, 5]
 
         func startConsole() throws {
-            try session.run("clear; \(binary) console --db shop.sqlite --no-server --token $(cat token.txt); echo EXIT=$?")
+            try session.run("clear; \(binary) console --db stocktake.sqlite --no-server --token $(cat token.txt); echo EXIT=$?")
             try session.waitFor(text: "[2 Inventory]")
             try session.send("C")
             try session.waitFor(text: "Stock take #")
@@ -52,7 +52,7 @@ struct StockTakeEndToEndTests {
         try session.waitFor(text: "No product with SKU NOPE-999")
 
         // The console dies mid-session: nothing counted is lost.
-        let pids = Shell.sh("pgrep -f 'consol[e] --db shop.sqlite --no-server'")
+        let pids = Shell.sh("pgrep -f 'consol[e] --db stocktake.sqlite --no-server'")
         for pid in pids.split(separator: "\n") where !pid.isEmpty { _ = Shell.sh("kill -KILL \(pid)") }
         try session.waitFor(text: "EXIT=137")
         _ = Shell.sh("tmux -L \(session.socket) send-keys -t main 'stty sane' Enter")

@@ -26,11 +26,7 @@ final class TmuxSession {
     }
 
     deinit {
-        // The server's pid too: `kill-server` alone has left servers behind
-        // after tests whose console was killed by a signal.
-        let pid = (try? tmux(["display-message", "-p", "#{pid}"])).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         _ = try? tmux(["kill-server"])
-        if let pid { kill(pid, SIGKILL) }
         try? FileManager.default.removeItem(at: directory)
     }
 
