@@ -60,6 +60,17 @@ extension ListSource {
     func refreshDetail(_ detail: Detail, _ context: PaneContext) -> [Command<ConsoleMessage>] { [] }
 }
 
+/// A list in one fixed order, newest first (the audit log, deliveries):
+/// `o` and `O` do nothing there.
+protocol NewestFirstListSource: ListSource {}
+
+extension NewestFirstListSource {
+    var sortKey: String? { nil }
+    var sortAscending: Bool { false }
+    mutating func sort(by key: String, ascending: Bool) {}
+    static var sortKeys: [String] { [] }
+}
+
 /// What a source's action did: a pane outcome, and whether the list must
 /// reload (a filter changed).
 struct SourceStep: Sendable {

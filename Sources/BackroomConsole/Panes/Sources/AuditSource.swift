@@ -4,7 +4,7 @@ import TerminalKit
 
 /// The Audit pane: who did what, when, newest first; Enter goes to the
 /// thing an entry changed.
-struct AuditSource: ListSource {
+struct AuditSource: NewestFirstListSource {
     typealias Item = AuditEntry
     /// Entries have no detail of their own: Enter goes to their target.
     struct Detail: Sendable {}
@@ -18,11 +18,6 @@ struct AuditSource: ListSource {
         get { filter.text }
         set { filter.text = newValue }
     }
-
-    var sortKey: String? { nil }
-    var sortAscending: Bool { false }
-    mutating func sort(by key: String, ascending: Bool) {}
-    static let sortKeys: [String] = []
 
     static let columns: [ListColumn<AuditEntry>] = [
         ListColumn(id: "time", table: TableColumn("Time", width: .fixed(17), priority: 0), sortKey: nil) { entry, context in

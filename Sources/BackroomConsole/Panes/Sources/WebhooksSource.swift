@@ -7,7 +7,7 @@ import TerminalKit
 /// subscription, event, status and last answer; `f` keeps one
 /// subscription's, `s` cycles the status shown, `r` sends a failed or
 /// waiting delivery now. Enter shows the subscription and the event.
-struct WebhooksSource: ListSource {
+struct WebhooksSource: NewestFirstListSource {
     typealias Item = WebhookDelivery
 
     struct Detail: Sendable {
@@ -24,11 +24,6 @@ struct WebhooksSource: ListSource {
         get { filter.text }
         set { filter.text = newValue }
     }
-
-    var sortKey: String? { nil }
-    var sortAscending: Bool { false }
-    mutating func sort(by key: String, ascending: Bool) {}
-    static let sortKeys: [String] = []
 
     static let columns: [ListColumn<WebhookDelivery>] = [
         ListColumn(id: "time", table: TableColumn("Event at", width: .fixed(17), priority: 0), sortKey: nil) { delivery, context in
