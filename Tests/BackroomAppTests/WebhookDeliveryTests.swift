@@ -13,10 +13,10 @@ import Testing
 struct WebhookDeliveryTests {
     static let admin = Principal.system("test-admin")
 
-    static func server(disableAfterMilliseconds: Int64 = 86_400_000) throws -> LiveServer {
+    static func server(disableAfterMilliseconds: Int64 = 86_400_000, timeoutSeconds: Double = 0.5) throws -> LiveServer {
         var configuration = ServerConfiguration()
         configuration.webhooks = WebhookSettings(
-            timeoutSeconds: 0.5, concurrency: 4, pollInterval: .milliseconds(20),
+            timeoutSeconds: timeoutSeconds, concurrency: 4, pollInterval: .milliseconds(20),
             retry: WebhookRetryPolicy(
                 firstDelayMilliseconds: 200, maximumDelayMilliseconds: 1_600, retryForMilliseconds: 3_600_000,
                 disableAfterMilliseconds: disableAfterMilliseconds
@@ -161,5 +161,26 @@ struct WebhookDeliveryTests {
         let pending = try await Self.deliveries(server, subscription.id)[0]
         _ = try await server.test.shop.webhooks.retry(delivery: pending.id, of: subscription.id, by: Self.admin)
         try await receiver.waitUntil("the retried delivery") { $0.contains { $0.answered == 200 } }
+    }
+
+    @Test("a receiver that takes its whole timeout holds up nobody else")
+    func slowReceiver() async throws {
+        let server = try Self.server(timeoutSeconds: 5)
+        let stuck = WebhookReceiver()
+        let healthy = WebhookReceiver()
+        try await stuck.start()
+        try await healthy.start()
+        try await server.start()
+        defer { Task { await server.stop(); await stuck.stop(); await healthy.stop() } }
+        stuck.plan([], otherwise: .hang(.seconds(20)))
+        let (slow, _) = try await server.test.shop.webhooks.create(url: stuck.url, events: ["*"], description: nil, by: Self.admin)
+        _ = try await server.test.shop.webhooks.create(url: healthy.url, events: ["*"], description: nil, by: Self.admin)
+        try await server.test.product("MUG-1", stock: 50)
+        for _ in 0..<4 { _ = try await server.test.shop.inventory.adjustStock(server.test.sku("MUG-1"), by: 1, reason: .received, by: Self.admin) }
+        // Six events about one product: the healthy receiver gets them one
+        // after another while the stuck one still holds its first.
+        try await healthy.waitUntil("the healthy receiver's six events", seconds: 4) { $0.filter { $0.answered == 200 }.count == 6 }
+        let head = try await Self.deliveries(server, slow.id)[0]
+        #expect(head.attempts == 0 && stuck.received.count == 1, "the stuck receiver's first delivery is still in flight")
     }
 }

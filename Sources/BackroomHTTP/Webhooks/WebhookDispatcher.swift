@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+import Synchronization
 
 /// How the delivery worker runs. Every figure is a setting (`webhooks.*`).
 public struct WebhookSettings: Sendable, Hashable {
@@ -69,50 +70,61 @@ public struct WebhookDispatcher: Service {
         configuration.decompression = .disabled
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         await cancelWhenGracefulShutdown {
-            var lastHousekeeping = ContinuousClock.now - .seconds(60)
-            while !Task.isCancelled {
-                var busy = false
-                do {
-                    busy = try await step(client) > 0
-                    if ContinuousClock.now - lastHousekeeping >= .seconds(5) {
-                        lastHousekeeping = ContinuousClock.now
-                        try await housekeeping()
+            // Sends run as tasks of their own, at most `concurrency` at once:
+            // a receiver that takes its whole timeout holds one slot, not
+            // the round (a slow or unreachable receiver must not stall the
+            // others).
+            let inFlight = InFlight()
+            await withDiscardingTaskGroup { group in
+                var lastHousekeeping = ContinuousClock.now - .seconds(60)
+                var targets = TargetCache(policy: webhooks.targets)
+                while !Task.isCancelled {
+                    var busy = false
+                    var saturated = false
+                    do {
+                        let fannedOut = try await webhooks.fanOut(limit: 1_000)
+                        let free = settings.concurrency - inFlight.count
+                        saturated = free <= 0
+                        let due = free > 0 ? try await webhooks.claimDue(limit: free, leaseMilliseconds: settings.leaseMilliseconds) : []
+                        busy = fannedOut > 0 || !due.isEmpty
+                        for claimed in due {
+                            inFlight.started()
+                            group.addTask { [targets] in
+                                await deliver(claimed, client: client, targets: targets)
+                                inFlight.finished()
+                            }
+                        }
+                        if ContinuousClock.now - lastHousekeeping >= .seconds(5) {
+                            lastHousekeeping = ContinuousClock.now
+                            // Host checks are cached for a few seconds, then made again.
+                            targets = TargetCache(policy: webhooks.targets)
+                            try await housekeeping()
+                        }
+                    } catch {
+                        logger.warning("webhook delivery step failed", metadata: ["error": "\(error)"])
                     }
-                } catch {
-                    logger.warning("webhook delivery step failed", metadata: ["error": "\(error)"])
+                    if saturated {
+                        // Every slot is taken: look again as soon as one may be free.
+                        try? await Task.sleep(for: .milliseconds(2))
+                    } else if !busy {
+                        try? await Task.sleep(for: settings.pollInterval)
+                    }
                 }
-                if !busy { try? await Task.sleep(for: settings.pollInterval) }
+                group.cancelAll()
             }
         }
         try? await client.shutdown()
     }
 
-    /// One round: fan out, claim, send, record. Returns the work done.
-    func step(_ client: HTTPClient) async throws -> Int {
-        let fannedOut = try await webhooks.fanOut(limit: 1_000)
-        let due = try await webhooks.claimDue(limit: settings.concurrency * 4, leaseMilliseconds: settings.leaseMilliseconds)
-        guard !due.isEmpty else { return fannedOut }
-        let targets = TargetCache(policy: webhooks.targets)
-        await withTaskGroup(of: Void.self) { group in
-            var running = 0
-            for claimed in due {
-                if running == settings.concurrency {
-                    await group.next()
-                    running -= 1
-                }
-                group.addTask {
-                    let outcome = await send(claimed, client: client, targets: targets)
-                    metrics?.attempted(outcome)
-                    do {
-                        try await webhooks.record(claimed.delivery, outcome: outcome, policy: settings.retry)
-                    } catch {
-                        logger.warning("could not record a webhook attempt", metadata: ["delivery": "\(claimed.delivery.id)", "error": "\(error)"])
-                    }
-                }
-                running += 1
-            }
+    /// One attempt: send, then record how it went.
+    func deliver(_ claimed: DueDelivery, client: HTTPClient, targets: TargetCache) async {
+        let outcome = await send(claimed, client: client, targets: targets)
+        metrics?.attempted(outcome)
+        do {
+            try await webhooks.record(claimed.delivery, outcome: outcome, policy: settings.retry)
+        } catch {
+            logger.warning("could not record a webhook attempt", metadata: ["delivery": "\(claimed.delivery.id)", "error": "\(error)"])
         }
-        return fannedOut + due.count
     }
 
     func send(_ claimed: DueDelivery, client: HTTPClient, targets: TargetCache) async -> DeliveryAttemptOutcome {
@@ -172,7 +184,15 @@ public struct WebhookDispatcher: Service {
     }
 }
 
-/// Each target host checked once per round, not once per delivery.
+/// Sends in flight.
+final class InFlight: Sendable {
+    private let value = Atomic<Int>(0)
+    var count: Int { value.load(ordering: .relaxed) }
+    func started() { value.add(1, ordering: .relaxed) }
+    func finished() { value.subtract(1, ordering: .relaxed) }
+}
+
+/// Each target checked once per few seconds, not once per delivery.
 actor TargetCache {
     private let policy: WebhookTargetPolicy
     private var answers: [String: String?] = [:]
