@@ -57,3 +57,17 @@ struct WebhooksPaneTests {
         #expect(console.model.pane != .webhooks)
     }
 }
+
+extension WebhooksPaneTests {
+    @Test("the pane follows the worker: it reloads every 2 s on screen, and its rows arrive")
+    func follows() async throws {
+        let console = try await ConsoleFixture(principal: Self.admin)
+        await console.show(.webhooks)
+        await console.wait(milliseconds: 4_000)
+        #expect(console.text.contains("No deliveries match."), "\(console.text)")
+        _ = try await Self.deliveries(console)
+        await console.wait(milliseconds: 2_000)
+        #expect(console.line(2).contains("Webhooks · 1 delivery"), "\(console.line(2))")
+        #expect(!console.text.contains("Loading…"))
+    }
+}

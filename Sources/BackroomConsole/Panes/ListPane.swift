@@ -23,6 +23,11 @@ struct ListPane<Source: ListSource>: ConsolePane {
     var columnOrder: [String]?
     /// Actions waiting for rows that are loading.
     var queued: [(action: ConsoleAction, count: Int?)] = []
+    /// A reload asked for while rows were on their way: it runs when they
+    /// arrive. (Starting it at once would drop the rows in flight; on a
+    /// busy store, reloads asked for every second then never let any
+    /// answer through, and the pane said "Loading…" for good.)
+    var reloadWanted = false
     var matchSerial = 0
     /// The most rows `V` marks at once.
     static var markLimit: Int { 10_000 }
@@ -58,6 +63,10 @@ struct ListPane<Source: ListSource>: ConsolePane {
     }
 
     mutating func reload(_ context: PaneContext) -> PaneOutcome {
+        if list.isLoading {
+            reloadWanted = true
+            return PaneOutcome()
+        }
         var outcome = PaneOutcome(commands: load(list.reloadFetch, context) + count(context))
         if let detail { outcome.commands += source.refreshDetail(detail, context) }
         return outcome
@@ -261,6 +270,10 @@ struct ListPane<Source: ListSource>: ConsolePane {
                 list.isLoading = false
                 list.error = error.message
                 queued.removeAll()
+            }
+            if reloadWanted {
+                reloadWanted = false
+                return reload(context)
             }
             return replayQueued(context)
         case .counted(let serial, let result):
