@@ -1,3 +1,5 @@
+import BackroomCore
+
 /// How the API server runs. Every figure is a setting (`docs/OPERATIONS.md`).
 public struct ServerConfiguration: Sendable {
     public var host: String

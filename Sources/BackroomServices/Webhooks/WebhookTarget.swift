@@ -54,46 +54,32 @@ public struct WebhookTargetPolicy: Sendable {
 
     /// Whether the address (4 or 16 bytes) is not a public unicast address.
     public static func isInternal(_ bytes: [UInt8]) -> Bool {
-        if bytes.count == 4 { return internalIPv4.contains { $0.contains(bytes) } }
+        if bytes.count == 4 { return internalRanges.contains { $0.contains(bytes: bytes) } }
         guard bytes.count == 16 else { return true }
         // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) carry an IPv4 address.
         if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF { return isInternal(Array(bytes[12...])) }
         if bytes[0..<12] == [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] { return isInternal(Array(bytes[12...])) }
-        return internalIPv6.contains { $0.contains(bytes) }
+        return internalRanges.contains { $0.contains(bytes: bytes) }
     }
 
-    private struct Block {
-        var prefix: [UInt8]
-        var length: Int
-
-        func contains(_ bytes: [UInt8]) -> Bool {
-            guard bytes.count == prefix.count else { return false }
-            for bit in 0..<length where (bytes[bit / 8] >> (7 - bit % 8)) & 1 != (prefix[bit / 8] >> (7 - bit % 8)) & 1 { return false }
-            return true
-        }
-    }
-
-    private static let internalIPv4: [Block] = [
-        Block(prefix: [0, 0, 0, 0], length: 8),         // "this network"
-        Block(prefix: [10, 0, 0, 0], length: 8),        // private
-        Block(prefix: [100, 64, 0, 0], length: 10),     // carrier-grade NAT
-        Block(prefix: [127, 0, 0, 0], length: 8),       // loopback
-        Block(prefix: [169, 254, 0, 0], length: 16),    // link-local (cloud metadata lives here)
-        Block(prefix: [172, 16, 0, 0], length: 12),     // private
-        Block(prefix: [192, 0, 0, 0], length: 24),      // protocol assignments
-        Block(prefix: [192, 168, 0, 0], length: 16),    // private
-        Block(prefix: [198, 18, 0, 0], length: 15),     // benchmarking
-        Block(prefix: [224, 0, 0, 0], length: 4),       // multicast
-        Block(prefix: [240, 0, 0, 0], length: 4),       // reserved, broadcast
-    ]
-
-    private static let internalIPv6: [Block] = [
-        Block(prefix: [UInt8](repeating: 0, count: 16), length: 127),                // :: and ::1
-        Block(prefix: [0xFC] + [UInt8](repeating: 0, count: 15), length: 7),         // unique local
-        Block(prefix: [0xFE, 0x80] + [UInt8](repeating: 0, count: 14), length: 10),  // link-local
-        Block(prefix: [0xFE, 0xC0] + [UInt8](repeating: 0, count: 14), length: 10),  // site-local (deprecated)
-        Block(prefix: [0xFF] + [UInt8](repeating: 0, count: 15), length: 8),         // multicast
-    ]
+    private static let internalRanges: [AddressRange] = [
+        "0.0.0.0/8",        // "this network"
+        "10.0.0.0/8",       // private
+        "100.64.0.0/10",    // carrier-grade NAT
+        "127.0.0.0/8",      // loopback
+        "169.254.0.0/16",   // link-local (cloud metadata lives here)
+        "172.16.0.0/12",    // private
+        "192.0.0.0/24",     // protocol assignments
+        "192.168.0.0/16",   // private
+        "198.18.0.0/15",    // benchmarking
+        "224.0.0.0/4",      // multicast
+        "240.0.0.0/4",      // reserved, broadcast
+        "::/127",           // unspecified and loopback
+        "fc00::/7",         // unique local
+        "fe80::/10",        // link-local
+        "fec0::/10",        // site-local (deprecated)
+        "ff00::/8",         // multicast
+    ].map { try! AddressRange(parsing: $0) }
 
     /// Every address the system resolver gives for `host` (an address
     /// literal resolves to itself). Runs off the cooperative pool: the

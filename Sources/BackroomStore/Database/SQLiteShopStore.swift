@@ -134,7 +134,7 @@ public final class SQLiteShopStore: ShopStore {
 }
 
 /// Maps SQLite failures to Backroom errors without leaking SQL.
-enum StoreErrors {
+public enum StoreErrors {
     static func translateAny(_ error: any Error) -> any Error {
         if let error = error as? DatabaseError { return translate(error) }
         return error
@@ -158,6 +158,14 @@ enum StoreErrors {
         default:
             return error
         }
+    }
+
+    /// One line for an operator about an error the store let through (a
+    /// corrupt file, an I/O failure), without the SQL; nil for any other error.
+    /// Callers need not know which database the store runs on.
+    public static func operatorMessage(_ error: any Error) -> String? {
+        guard let error = error as? DatabaseError else { return nil }
+        return "store error: \(error.message ?? "SQLite error \(error.resultCode.rawValue)")"
     }
 
     /// Whether the error is a UNIQUE violation (a duplicate SKU or email).

@@ -1,7 +1,7 @@
 import ArgumentParser
 import BackroomCore
+import BackroomStore
 import Foundation
-import GRDB
 
 /// Runs a command body and turns failures into one clear line on stderr and
 /// a non-zero exit, instead of a stack of framework text.
@@ -13,9 +13,9 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(error.code == .validationFailed ? 64 : 1)
     } catch let error as ExitCode {
         throw error
-    } catch let error as DatabaseError {
-        // The statement text is for developers; the operator gets SQLite's reason.
-        printError("store error: \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
+    } catch let error where StoreErrors.operatorMessage(error) != nil {
+        // The statement text is for developers; the operator gets the store's reason.
+        printError(StoreErrors.operatorMessage(error)!)
         throw ExitCode(1)
     } catch {
         printError(String(describing: error))

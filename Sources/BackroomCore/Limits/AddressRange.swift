@@ -1,5 +1,3 @@
-import BackroomCore
-
 /// An IPv4 or IPv6 address range in CIDR notation (`10.0.0.0/8`,
 /// `::1/128`), or a single address. IPv4-mapped IPv6 addresses
 /// (`::ffff:10.0.0.1`) match IPv4 ranges.
@@ -29,13 +27,18 @@ public struct AddressRange: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `address` (as text) lies in the range.
     public func contains(_ address: String) -> Bool {
-        guard let bytes = AddressRange.bytes(of: address), bytes.count == network.count else { return false }
-        return AddressRange.masked(bytes, to: prefixLength) == network
+        guard let bytes = AddressRange.bytes(of: address) else { return false }
+        return contains(bytes: bytes)
+    }
+
+    /// Whether an address as the resolver gives it (4 or 16 bytes) lies in the range.
+    public func contains(bytes: [UInt8]) -> Bool {
+        bytes.count == network.count && AddressRange.masked(bytes, to: prefixLength) == network
     }
 
     static let loopback: [AddressRange] = [try! AddressRange(parsing: "127.0.0.0/8"), try! AddressRange(parsing: "::1/128")]
 
-    static func isLoopback(_ address: String) -> Bool {
+    public static func isLoopback(_ address: String) -> Bool {
         loopback.contains { $0.contains(address) }
     }
 
@@ -49,7 +52,7 @@ public struct AddressRange: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// 4 bytes for IPv4 (and IPv4-mapped IPv6), 16 for IPv6.
-    static func bytes(of text: String) -> [UInt8]? {
+    public static func bytes(of text: String) -> [UInt8]? {
         var text = Substring(text)
         if text.hasPrefix("[") && text.hasSuffix("]") { text = text.dropFirst().dropLast() }
         if let zone = text.firstIndex(of: "%") { text = text[..<zone] }
