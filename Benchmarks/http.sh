@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # HTTP benchmarks with wrk against a release build, in one run:
 #   1. GET /healthz (the framework's floor) vs GET /api/v1/products/{sku}
-#   2. checkout over HTTP with 32 connections (cart, line, checkout per order)
-#   3. product reads with telemetry on vs off
+#   2. checkout over HTTP with 32 connections (cart, line, checkout per order),
+#      and add to cart on a new cart with 16 (two requests vs one)
+#   3. product reads with telemetry on vs off (throughput, CPU and
+#      instructions per request)
 # Usage: Benchmarks/http.sh [seconds per run, default 10]
 # wrk and the server share this machine's cores; figures are ratios of runs
 # made the same way, minutes apart.
@@ -49,6 +51,13 @@ done
 wrk -t32 -c32 -d"${duration}s" -s Benchmarks/checkout.lua "http://127.0.0.1:$port" > "$work/checkout.txt"
 read -r _ placed _ refused _ seconds < <(grep '^checkouts' "$work/checkout.txt")
 python3 -c "print(f'checkout over HTTP: {$placed/$seconds:.0f} orders/s ({$placed} placed, $refused refused) with 32 connections')"
+# Add to cart on a new cart, 16 connections: two requests (create, then put
+# the line) against one (create with the line in the body).
+for mode in two one; do
+    ADD_TO_CART=$mode wrk -t16 -c16 -d"${duration}s" -s Benchmarks/add-to-cart.lua "http://127.0.0.1:$port" > "$work/add-$mode.txt"
+    read -r _ added _ failed _ seconds < <(grep '^added' "$work/add-$mode.txt")
+    python3 -c "print(f'add to cart on a new cart, $mode request(s) each: {$added/$seconds:.0f} carts/s ($added made, $failed failed) with 16 connections')"
+done
 curl -s -N --max-time 2 "http://127.0.0.1:$port/api/v1/admin/live?window=60" -H "Authorization: Bearer $token" > "$work/live.txt" || true
 python3 - "$work/live.txt" <<'PY'
 import json, sys
@@ -64,21 +73,31 @@ PY
 stop
 
 # Telemetry overhead: the same product reads with the recording middleware
-# off and on, three times each, alternating. Throughput on shared cores is
-# noisy, so the server's own CPU time per request is reported too.
+# off and on, in the order off on on off off on (drift in the machine's
+# speed cancels out), six runs. Throughput on shared cores is noisy, so the
+# server's own CPU time per request is reported too, and its instructions
+# per request where the machine has hardware counters (`perf stat`; a VM
+# often has none, and then the line says so).
 cpu() { awk '{print $14+$15}' "/proc/$server/stat"; }
-for round in 1 2 3; do
-    for mode in off on; do
-        if [ "$mode" = off ]; then start --no-telemetry; else start; fi
-        before=$(cpu)
-        SKU_FILE="$work/skus.txt" wrk -t2 -c32 -d"${duration}s" -s Benchmarks/products.lua "http://127.0.0.1:$port" > "$work/products-$mode.txt"
-        after=$(cpu)
-        requests=$(awk '/requests in/ {print $1}' "$work/products-$mode.txt")
-        echo "$mode $(rate < "$work/products-$mode.txt") $(python3 -c "print(($after-$before)*1e6/$(getconf CLK_TCK)/$requests)")" >> "$work/overhead.txt"
-        stop
-    done
+counters=no
+if command -v perf >/dev/null && perf stat -x, -e instructions true 2>&1 >/dev/null | grep -q '^[0-9]'; then counters=yes; fi
+for mode in off on on off off on; do
+    if [ "$mode" = off ]; then start --no-telemetry; else start; fi
+    SKU_FILE="$work/skus.txt" wrk -t2 -c32 -d2s -s Benchmarks/products.lua "http://127.0.0.1:$port" >/dev/null   # warm up
+    before=$(cpu)
+    if [ "$counters" = yes ]; then
+        perf stat -x, -e instructions -p "$server" -o "$work/perf-$mode.txt" -- sleep "$duration" &
+        perf_pid=$!
+    fi
+    SKU_FILE="$work/skus.txt" wrk -t2 -c32 -d"${duration}s" -s Benchmarks/products.lua "http://127.0.0.1:$port" > "$work/products-$mode.txt"
+    after=$(cpu)
+    instructions=0
+    if [ "$counters" = yes ]; then wait "$perf_pid"; instructions=$(awk -F, '/instructions/ {print $1}' "$work/perf-$mode.txt"); fi
+    requests=$(awk '/requests in/ {print $1}' "$work/products-$mode.txt")
+    echo "$mode $(rate < "$work/products-$mode.txt") $(python3 -c "print(($after-$before)*1e6/$(getconf CLK_TCK)/$requests)") $(python3 -c "print($instructions/$requests)")" >> "$work/overhead.txt"
+    stop
 done
-python3 - "$work/overhead.txt" <<'PY'
+python3 - "$work/overhead.txt" "$counters" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 def median(mode, column):
@@ -87,5 +106,10 @@ off_rate, on_rate = median("off", 1), median("on", 1)
 off_cpu, on_cpu = median("off", 2), median("on", 2)
 print(f"telemetry off: {off_rate:.0f} req/s, {off_cpu:.1f} µs server CPU per request (median of 3)")
 print(f"telemetry on:  {on_rate:.0f} req/s, {on_cpu:.1f} µs server CPU per request (median of 3)")
-print(f"overhead: throughput {(1 - on_rate / off_rate) * 100:.1f}%, CPU per request {(on_cpu / off_cpu - 1) * 100:.1f}%")
+print(f"telemetry overhead: throughput {(1 - on_rate / off_rate) * 100:.1f}%, CPU per request {(on_cpu / off_cpu - 1) * 100:.1f}%")
+if sys.argv[2] == "yes":
+    off_ins, on_ins = median("off", 3), median("on", 3)
+    print(f"instructions per request: off {off_ins:.0f}, on {on_ins:.0f}, overhead {(on_ins / off_ins - 1) * 100:.1f}%")
+else:
+    print("instructions per request: not measured (no hardware counters here: perf stat -e instructions is not supported)")
 PY

@@ -43,13 +43,27 @@ public final class Telemetry: Sendable {
         }
     }
 
+    private struct RouteEntry {
+        let key: RouteKey
+        var figures = RouteFigures()
+    }
+
     private struct State {
         var nextID: UInt64 = 1
         var recent: BoundedRing<RequestRecord>
         var series = SecondSeries(seconds: 900)
-        var routes: [RouteKey: RouteFigures] = [:]
+        /// Routes by slot: a request names its slot, so recording hashes no strings.
+        var routes: [RouteEntry] = []
+        var routeSlots: [RouteKey: Int] = [:]
         var overall = LatencyDistribution()
         var total: UInt64 = 0
+
+        mutating func slot(for key: RouteKey) -> Int {
+            if let slot = routeSlots[key] { return slot }
+            routes.append(RouteEntry(key: key))
+            routeSlots[key] = routes.count - 1
+            return routes.count - 1
+        }
     }
 
     public let hub = TelemetryHub()
@@ -73,9 +87,22 @@ public final class Telemetry: Sendable {
     /// The time on the telemetry's clock.
     public var now: Timestamp { clock.now() }
 
+    /// The slot of a route's figures, for `record(_:routeSlot:)`: a server
+    /// asks once per route and keeps the answer.
+    public func routeSlot(method: String, route: String) -> Int {
+        state.withLock { $0.slot(for: RouteKey(method: method, route: route)) }
+    }
+
     /// Records a finished request; returns it with its sequence number.
     @discardableResult
     public func record(_ record: RequestRecord) -> RequestRecord {
+        self.record(record, routeSlot: routeSlot(method: record.method, route: record.route))
+    }
+
+    /// Records a finished request of the route in `routeSlot` (from
+    /// `routeSlot(method:route:)`); returns it with its sequence number.
+    @discardableResult
+    public func record(_ record: RequestRecord, routeSlot: Int) -> RequestRecord {
         var record = record
         let second = record.at.millisecondsSince1970 / 1000
         state.withLock { state in
@@ -90,7 +117,7 @@ public final class Telemetry: Sendable {
                 if record.isClientError { slot.clientErrors += 1 }
                 slot.latency.record(microseconds: record.latencyMicroseconds)
             }
-            state.routes[RouteKey(method: record.method, route: record.route), default: RouteFigures()].add(record, second: second)
+            state.routes[routeSlot].figures.add(record, second: second)
         }
         hub.publish(record)
         return record
@@ -214,7 +241,8 @@ public final class Telemetry: Sendable {
         snapshot.revenuePerMinuteMinorUnits = Int64((Double(revenue) / minutes).rounded())
         snapshot.refusedForStock = refused
         snapshot.windows = Self.windowFigures(seconds.dropLast(), lengths: [60, 300, 900].filter { $0 <= window })
-        snapshot.routes = routes.map { key, figures in
+        snapshot.routes = routes.filter { $0.figures.count > 0 }.map { entry in
+            let (key, figures) = (entry.key, entry.figures)
             let recentRequests = figures.requests(before: current)
             return MetricsSnapshot.Route(
                 method: key.method, route: key.route, count: figures.count, errors: figures.errors,

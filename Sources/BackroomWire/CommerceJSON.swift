@@ -138,6 +138,16 @@ public struct SetQuantityRequest: Codable, Sendable {
     public var quantity: WholeNumber
 }
 
+/// The optional body of `POST /api/v1/carts`: the cart's first lines.
+public struct CreateCartRequest: Codable, Sendable {
+    public struct Line: Codable, Sendable {
+        public var sku: String
+        public var quantity: WholeNumber
+    }
+
+    public var lines: [Line]?
+}
+
 public struct CheckoutRequest: Codable, Sendable {
     public var email: String
     public var shippingAddress: AddressJSON

@@ -111,6 +111,49 @@ struct RouteFlowTests {
         #expect(try await server.test.item("TEE-1").stock.held == 0)
     }
 
+    @Test("a cart made with its first lines holds them in one write; a refused line makes no cart at all")
+    func cartWithFirstLines() async throws {
+        let server = try await TestServer()
+        try await server.test.product("MUG-1", stock: 10)
+        try await server.test.product("TEE-1", stock: 1)
+        try await server.run { client in
+            let json: HTTPFields = [.contentType: "application/json"]
+            let writesBefore = server.test.store.committedTransactions
+            let made = try await client.execute(
+                uri: "/api/v1/carts", method: .post, headers: json,
+                body: jsonBody(["lines": [["sku": "MUG-1", "quantity": 2], ["sku": "TEE-1", "quantity": 1]]])
+            )
+            #expect(made.status == .created)
+            #expect(server.test.store.committedTransactions == writesBefore + 1)
+            let lines = try #require(try made.json()["lines"] as? [[String: Any]])
+            #expect(lines.map { $0["sku"] as? String } == ["MUG-1", "TEE-1"])
+
+            // TEE-1 is all held now: asking for it refuses the whole cart, and MUG-1's hold is not taken.
+            let cartsBefore = try server.test.count("SELECT COUNT(*) FROM cart")
+            let refused = try await client.execute(
+                uri: "/api/v1/carts", method: .post, headers: json,
+                body: jsonBody(["lines": [["sku": "MUG-1", "quantity": 1], ["sku": "TEE-1", "quantity": 1]]])
+            )
+            #expect(refused.status == .conflict)
+            #expect(try refused.json()["code"] as? String == "insufficient_stock")
+            #expect(try server.test.count("SELECT COUNT(*) FROM cart") == cartsBefore)
+
+            let twice = try await client.execute(
+                uri: "/api/v1/carts", method: .post, headers: json,
+                body: jsonBody(["lines": [["sku": "MUG-1", "quantity": 1], ["sku": "mug-1", "quantity": 1]]])
+            )
+            #expect(twice.status == .unprocessableContent)
+            #expect(try twice.json()["field"] as? String == "lines")
+            let unknown = try await client.execute(
+                uri: "/api/v1/carts", method: .post, headers: json, body: jsonBody(["lines": [["sku": "NOPE-1", "quantity": 1]]])
+            )
+            #expect(unknown.status == .notFound)
+            #expect(try server.test.count("SELECT COUNT(*) FROM cart") == cartsBefore)
+        }
+        #expect(try await server.test.item("MUG-1").stock.held == 2)
+        #expect(try await server.test.item("TEE-1").stock.held == 1)
+    }
+
     @Test("product reads carry an ETag, answer 304 when unchanged, and see every write")
     func etags() async throws {
         let server = try await TestServer()

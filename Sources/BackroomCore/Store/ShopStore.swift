@@ -46,6 +46,13 @@ public protocol ShopStore: Sendable {
 
     func createCart(_ id: CartID, customerID: Int64?, currency: Currency, at: Timestamp) async throws -> Cart
 
+    /// A new cart with its first lines in one transaction: the cart and
+    /// every line's hold (as `setCartLine` takes them, in order), or, when
+    /// any line is refused, nothing at all.
+    func createCart(
+        _ id: CartID, customerID: Int64?, currency: Currency, lines: [CartLineQuantity], now: Timestamp, policy: HoldPolicy, limits: CartLimits
+    ) async throws -> Cart
+
     func cart(_ id: CartID, now: Timestamp) async throws -> Cart?
 
     /// Sets a line's quantity (0 removes it) and holds the units as

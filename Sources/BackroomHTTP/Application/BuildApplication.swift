@@ -31,7 +31,7 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
     let routeTable = RouteTable()
     let mapper = ProblemMapper(routes: routeTable)
     let clock = parts.shop.clock
-    let recorder = configuration.telemetryEnabled ? RequestRecorder(telemetry: parts.telemetry, metrics: parts.metrics, clock: clock) : nil
+    let recorder = configuration.telemetryEnabled ? RequestRecorder(instruments: RequestInstruments(telemetry: parts.telemetry, metrics: parts.metrics, clock: clock)) : nil
     router.add(middleware: ErrorMiddleware(mapper: mapper, recorder: recorder, metrics: parts.metrics))
     router.add(middleware: ClientMiddleware(
         resolver: ClientResolver(trustedProxies: configuration.trustedProxies, exemptLoopback: configuration.exemptLoopback),

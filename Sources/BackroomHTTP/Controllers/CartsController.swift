@@ -14,8 +14,10 @@ struct CartsController {
 
     func addRoutes(to router: Router<BackroomRequestContext>) {
         let group = router.group("/api/v1/carts")
-        group.post { _, context in
-            let cart = try await shop.carts.createCart(for: context.principal, client: context.client)
+        group.post { request, context in
+            let input = try await body.decodeIfPresent(CreateCartRequest.self, from: request)
+            let lines = try (input?.lines ?? []).map { CartLineQuantity(sku: try SKU($0.sku), quantity: $0.quantity.value) }
+            let cart = try await shop.carts.createCart(for: context.principal, client: context.client, lines: lines)
             return try JSONResponse.make(CartJSON(cart), status: .created, headers: [.location: "/api/v1/carts/\(cart.id)"])
         }
         group.get("{cartId}") { _, context in

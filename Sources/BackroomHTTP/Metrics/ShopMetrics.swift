@@ -11,19 +11,12 @@ import Synchronization
 public final class ShopMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private struct RequestKey: Hashable {
-        var method: String
-        var route: String
-        var status: Int
-    }
-
     private struct RouteKey: Hashable {
         var method: String
         var route: String
     }
 
-    private let requestCounters = Mutex<[RequestKey: Metrics.Counter]>([:])
-    private let timers = Mutex<[RouteKey: Metrics.Timer]>([:])
+    private let routes = Mutex<[RouteKey: RouteMetrics]>([:])
     private let reasonCounters = Mutex<[MovementReason: Metrics.Counter]>([:])
     private let inFlightGauge: Meter
     private let ordersPlaced: Metrics.Counter
@@ -87,28 +80,22 @@ public final class ShopMetrics: Sendable {
 
     public func requestStarted() { inFlightGauge.increment() }
 
+    /// A route's request counters and duration histogram; ask once per
+    /// route and keep it (`RequestInstruments` does).
+    public func route(method: String, route: String) -> RouteMetrics {
+        RouteMetrics(method: method, route: route, factory: factory, inFlight: inFlightGauge)
+    }
+
+    /// One finished request (a lookup per call: hot paths keep a `RouteMetrics`).
     public func requestFinished(method: String, route: String, status: Int, nanoseconds: Int64) {
-        inFlightGauge.decrement()
-        let counterKey = RequestKey(method: method, route: route, status: status)
-        let counter = requestCounters.withLock { counters in
-            if let counter = counters[counterKey] { return counter }
-            let counter = Metrics.Counter(
-                label: "http_requests_total",
-                dimensions: [("method", method), ("route", route), ("status", String(status))],
-                factory: factory
-            )
-            counters[counterKey] = counter
-            return counter
+        let metrics = routes.withLock { routes in
+            let key = RouteKey(method: method, route: route)
+            if let metrics = routes[key] { return metrics }
+            let metrics = self.route(method: method, route: route)
+            routes[key] = metrics
+            return metrics
         }
-        counter.increment()
-        let timerKey = RouteKey(method: method, route: route)
-        let timer = timers.withLock { timers in
-            if let timer = timers[timerKey] { return timer }
-            let timer = Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("method", method), ("route", route)], factory: factory)
-            timers[timerKey] = timer
-            return timer
-        }
-        timer.recordNanoseconds(nanoseconds)
+        metrics.finished(status: status, nanoseconds: nanoseconds)
     }
 
     public func orderPlaced() { ordersPlaced.increment() }
@@ -128,5 +115,49 @@ public final class ShopMetrics: Sendable {
     /// The Prometheus text exposition of every metric.
     public func exposition() -> [UInt8] {
         registry.emitToBuffer()
+    }
+}
+
+/// The Prometheus series of one route: requests by status and durations.
+/// A route answers with few distinct statuses, so they sit in a short list
+/// searched in order instead of a dictionary keyed by strings.
+public final class RouteMetrics: Sendable {
+    private let method: String
+    private let route: String
+    private let factory: PrometheusMetricsFactory
+    private let inFlight: Meter
+    private let timer: Metrics.Timer
+    private struct StatusCounter {
+        let status: Int
+        let counter: Metrics.Counter
+    }
+
+    private let counters = Mutex<[StatusCounter]>([])
+
+    init(method: String, route: String, factory: PrometheusMetricsFactory, inFlight: Meter) {
+        self.method = method
+        self.route = route
+        self.factory = factory
+        self.inFlight = inFlight
+        timer = Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("method", method), ("route", route)], factory: factory)
+    }
+
+    public func finished(status: Int, nanoseconds: Int64) {
+        inFlight.decrement()
+        counter(for: status).increment()
+        timer.recordNanoseconds(nanoseconds)
+    }
+
+    private func counter(for status: Int) -> Metrics.Counter {
+        counters.withLock { counters in
+            for entry in counters where entry.status == status { return entry.counter }
+            let counter = Metrics.Counter(
+                label: "http_requests_total",
+                dimensions: [("method", method), ("route", route), ("status", String(status))],
+                factory: factory
+            )
+            counters.append(StatusCounter(status: status, counter: counter))
+            return counter
+        }
     }
 }

@@ -55,7 +55,10 @@ struct ErrorMiddleware: RouterMiddleware {
     static func secure(_ response: inout Response, path: String) {
         response.headers[.xContentTypeOptions] = "nosniff"
         guard response.headers[.cacheControl] == nil else { return }
-        if response.status.code >= 400 || !(path.hasPrefix("/api/v1/products") || path == "/healthz" || path == "/openapi.yaml") {
+        // (Compared as bytes: `String.hasPrefix` compares Unicode characters, and this runs on every request.)
+        let bytes = path.utf8
+        if response.status.code >= 400
+            || !(bytes.starts(with: "/api/v1/products".utf8) || bytes.elementsEqual("/healthz".utf8) || bytes.elementsEqual("/openapi.yaml".utf8)) {
             response.headers[.cacheControl] = "no-store"
         }
     }

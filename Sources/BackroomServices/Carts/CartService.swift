@@ -14,12 +14,27 @@ public struct CartService: Sendable {
     /// otherwise anonymous (its unguessable id is its key). `client` is the
     /// address it comes from, limited to `carts_per_client_per_hour`; nil
     /// for callers that are not limited (the console, tools).
-    public func createCart(for principal: Principal?, client: ClientAddress? = nil) async throws -> Cart {
+    ///
+    /// With `lines`, the cart starts with them in the same transaction (one
+    /// write instead of one per line; the shop front's "buy this" button):
+    /// every line is held as `setQuantity` would hold it, or, if one is
+    /// refused, no cart is made. Each line counts against the client's
+    /// `holds_per_client_per_minute`.
+    public func createCart(for principal: Principal?, client: ClientAddress? = nil, lines: [CartLineQuantity] = []) async throws -> Cart {
+        let lines = try CartLineQuantity.validated(lines, limits: cartLimits)
         if let client {
             try limits.carts.consume(client.rawValue, "Too many new carts from \(client)")
+            for _ in lines { try limits.holds.consume(client.rawValue, "Too many cart changes from \(client)") }
         }
         let customerID = principal.flatMap { $0.role == .customer ? $0.userID : nil }
-        return try await store.createCart(CartID.random(), customerID: customerID, currency: currency, at: clock.now())
+        guard !lines.isEmpty else {
+            return try await store.createCart(CartID.random(), customerID: customerID, currency: currency, at: clock.now())
+        }
+        let cart = try await store.createCart(
+            CartID.random(), customerID: customerID, currency: currency, lines: lines, now: clock.now(), policy: holdPolicy, limits: cartLimits
+        )
+        for line in lines { changes.publish(.stock(line.sku)) }
+        return cart
     }
 
     /// The cart, if `principal` may see it: anyone holding an anonymous

@@ -2,6 +2,7 @@ import ArgumentParser
 import BackroomBenchmarks
 import BackroomCore
 import BackroomHTTP
+import BackroomTelemetry
 import Foundation
 
 struct BenchCommand: AsyncParsableCommand {
@@ -60,11 +61,14 @@ struct TelemetryBenchCommand: AsyncParsableCommand {
     var records = 1_000_000
 
     func run() async throws {
-        let metrics = ShopMetrics()
-        let skipMetrics = ProcessInfo.processInfo.environment["NO_METRICS"] != nil
-        TelemetryBenchmark(records: records).run { method, route, status, nanoseconds in
-            metrics.requestStarted()
-            if !skipMetrics { metrics.requestFinished(method: method, route: route, status: status, nanoseconds: nanoseconds) }
+        // Exactly what the server's outermost middleware does per request.
+        let instruments = RequestInstruments(telemetry: Telemetry(), metrics: ShopMetrics(), clock: SystemTimeSource())
+        TelemetryBenchmark(records: records).run { method, route, path, status, nanoseconds in
+            instruments.started()
+            instruments.finished(
+                method: method, route: route, path: path, status: status, nanoseconds: nanoseconds,
+                bytes: 300, user: nil, requestID: "0123456789abcdef"
+            )
         }
     }
 }

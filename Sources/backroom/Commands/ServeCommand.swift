@@ -70,11 +70,7 @@ enum Bootstrap {
     static func logging(level: Logger.Level) -> Logger {
         if !loggingDone {
             loggingDone = true
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            LoggingSystem.bootstrap { label in DeferredStreamLogHandler(label: label, level: level) }
         }
         var logger = Logger(label: "backroom")
         logger.logLevel = level
