@@ -70,16 +70,9 @@ public struct StoreSeeder {
         return plan.products
 
         func insertProducts(_ db: Database) throws {
-            // Ledger rows may be batched ahead of their products; foreign keys
-            // are checked at commit.
-            try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
             var products = try BatchInserter(
                 db, insert: "INSERT INTO product (id, sku, name, description, price, currency, status, reorder_point, on_hand, created_at, updated_at)",
                 rowTemplate: "(?, ?, ?, ?, ?, '\(currency.code)', ?, ?, ?, ?, ?)"
-            )
-            var movements = try BatchInserter(
-                db, insert: "INSERT INTO stock_movement (product_id, delta, reason, actor, reference, on_hand_after, created_at)",
-                rowTemplate: "(?, ?, 'received', 'seed', 'initial stock', ?, ?)"
             )
             for offset in 0..<plan.products {
                 let id = firstNumber + Int64(offset)
@@ -89,15 +82,21 @@ public struct StoreSeeder {
                     id, product.sku, product.name, product.description, product.price,
                     product.archived ? "archived" : "active", product.reorderPoint, product.onHand, createdAt, createdAt,
                 ])
-                if product.onHand > 0 {
-                    try movements.append([id, product.onHand, product.onHand, createdAt])
-                }
                 if (offset + 1) % Self.chunkSize == 0 || offset + 1 == plan.products {
                     progress(SeedProgress(phase: "products", done: offset + 1, total: plan.products))
                 }
             }
             try products.flush()
-            try movements.flush()
+            // Each product's opening stock is its first ledger row, written by
+            // SQLite from the rows just inserted rather than bound value by value.
+            try db.execute(
+                sql: """
+                    INSERT INTO stock_movement (product_id, delta, reason, actor, reference, on_hand_after, created_at)
+                    SELECT id, on_hand, 'received', 'seed', 'initial stock', on_hand, created_at FROM product
+                    WHERE id >= ? AND on_hand > 0 ORDER BY id
+                    """,
+                arguments: [firstNumber]
+            )
         }
     }
 
