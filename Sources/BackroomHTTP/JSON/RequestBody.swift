@@ -20,15 +20,8 @@ public struct RequestBodyReader: Sendable {
 
     /// The value and the body's bytes (to fingerprint an idempotent request).
     public func decodeKeepingBytes<Value: Decodable>(_ type: Value.Type, from request: Request) async throws -> (value: Value, bytes: Data) {
-        guard let contentType = request.headers[.contentType], Self.isJSON(contentType) else {
-            throw BackroomError(.unsupportedMediaType, "Send the body as JSON, with Content-Type: application/json.")
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw BackroomError(.payloadTooLarge, "The request body is larger than \(limit / 1024) KiB.")
-        }
+        try Self.requireJSON(request)
+        let buffer = try await collect(request)
         guard buffer.readableBytes > 0 else {
             throw BackroomError(.malformedRequest, "The request body is empty; send a JSON object.")
         }
@@ -36,12 +29,29 @@ public struct RequestBodyReader: Sendable {
         return (try JSONCoders.decoder.decode(Value.self, from: bytes), bytes)
     }
 
-    /// For action endpoints whose body is optional: an empty body is `nil`.
-    public func decodeIfPresent<Value: Decodable>(_ type: Value.Type, from request: Request) async throws -> Value? {
-        if request.headers[.contentLength] == "0" || (request.headers[.contentType] == nil && request.headers[.contentLength] == nil) {
-            return nil
+    private static func requireJSON(_ request: Request) throws {
+        guard let contentType = request.headers[.contentType], isJSON(contentType) else {
+            throw BackroomError(.unsupportedMediaType, "Send the body as JSON, with Content-Type: application/json.")
         }
-        return try await decode(type, from: request)
+    }
+
+    private func collect(_ request: Request) async throws -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw BackroomError(.payloadTooLarge, "The request body is larger than \(limit / 1024) KiB.")
+        }
+    }
+
+    /// For endpoints whose body is optional: an empty body is `nil`, whatever
+    /// its content type says (clients send `Content-Type: application/json`
+    /// with no body); a body that is there must be JSON.
+    public func decodeIfPresent<Value: Decodable>(_ type: Value.Type, from request: Request) async throws -> Value? {
+        if request.headers[.contentLength] == "0" { return nil }
+        let buffer = try await collect(request)
+        guard buffer.readableBytes > 0 else { return nil }
+        try Self.requireJSON(request)
+        return try JSONCoders.decoder.decode(Value.self, from: Data(buffer.readableBytesView))
     }
 
     static func isJSON(_ contentType: String) -> Bool {
