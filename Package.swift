@@ -230,7 +230,7 @@ let package = Package(
             .testTarget(
             name: "BackroomEndToEndTests",
             dependencies: [
-                "BackroomCore", "BackroomStore", "BackroomServices", "TerminalKit",
+                "BackroomCore", "BackroomStore", "BackroomServices", "TerminalKit", "BackroomTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

@@ -1,3 +1,4 @@
+import BackroomTestSupport
 import Foundation
 
 /// A real terminal for end-to-end tests: a tmux server of its own (its own
@@ -5,6 +6,8 @@ import Foundation
 final class TmuxSession {
     let socket = "backroom-e2e-\(UUID().uuidString.prefix(8))"
     let directory: URL
+    /// The tmux server's process, killed outright if `kill-server` leaves it.
+    private var serverPID: pid_t?
 
     static var repository: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -23,10 +26,14 @@ final class TmuxSession {
         // A plain shell, so that after the console exits the pane shows what the terminal is left in.
         try tmux(["new-session", "-d", "-s", "main", "-x", String(width), "-y", String(height), "-c", directory.path,
                   "env", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=xterm-256color", "PS1=$ ", "bash", "--norc", "--noprofile"])
+        serverPID = pid_t(try tmux(["display-message", "-p", "#{pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// Runs when the test lets go of the session, passed or failed: the
+    /// server and everything in its panes end with it.
     deinit {
         _ = try? tmux(["kill-server"])
+        if let serverPID, kill(serverPID, 0) == 0 { kill(serverPID, SIGKILL) }
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -88,44 +95,23 @@ struct E2EError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs a command with posix_spawn and waitpid, its output through a file.
-/// (Foundation's `Process` waits for exits on a run loop, which a test's
-/// thread may never spin; and a daemon such as the tmux server would hold a
-/// pipe open forever.)
+/// Runs a command to its end, its output through a file. A `ChildProcess`:
+/// spawned with an empty signal mask and default dispositions, so the tmux
+/// server it may start as a daemon does not inherit the test process's
+/// blocked SIGTERM (servers that did outlived every kill), and with no
+/// descriptor of the test process (a daemon would hold another test's
+/// socket open). (Foundation's `Process` waits on a run loop a test's
+/// thread may never spin.)
 enum Shell {
     static func run(_ arguments: [String]) -> (status: Int32, output: String) {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("backroom-shell-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else of this process leaks into the child: the tmux server
-        // lives on as a daemon, and would keep, say, another test's listening
-        // socket open (accepting connections nobody answers) after it closed.
-        closeInheritedDescriptors(&actions)
-        let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, environ) == 0 else { return (-1, "cannot spawn \(arguments)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
-        return (exitStatus, output)
+        guard let child = try? ChildProcess(["/usr/bin/env"] + arguments, output: outputPath) else { return (-1, "cannot spawn \(arguments)") }
+        let status = child.waitForExit()
+        return (status, child.output)
     }
 
     static func sh(_ command: String) -> String {
         run(["sh", "-c", command]).output
-    }
-
-    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+), which Swift's
-    /// Glibc module does not export; looked up at run time.
-    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
-        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return }
-        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
     }
 }
