@@ -7,16 +7,11 @@ import Synchronization
 /// Backroom's Prometheus metrics, made through swift-metrics with an
 /// explicit factory (so tests and several servers in one process never touch
 /// the global `MetricsSystem`). Handles are cached: creating one per request
-/// would cost a registry lookup each time.
+/// would cost a registry lookup each time (a route's are in `RouteMetrics`,
+/// kept per route by `RequestInstruments`).
 public final class ShopMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private struct RouteKey: Hashable {
-        var method: String
-        var route: String
-    }
-
-    private let routes = Mutex<[RouteKey: RouteMetrics]>([:])
     private let reasonCounters = Mutex<[MovementReason: Metrics.Counter]>([:])
     private let inFlightGauge: Meter
     private let ordersPlaced: Metrics.Counter
@@ -84,18 +79,6 @@ public final class ShopMetrics: Sendable {
     /// route and keep it (`RequestInstruments` does).
     public func route(method: String, route: String) -> RouteMetrics {
         RouteMetrics(method: method, route: route, factory: factory, inFlight: inFlightGauge)
-    }
-
-    /// One finished request (a lookup per call: hot paths keep a `RouteMetrics`).
-    public func requestFinished(method: String, route: String, status: Int, nanoseconds: Int64) {
-        let metrics = routes.withLock { routes in
-            let key = RouteKey(method: method, route: route)
-            if let metrics = routes[key] { return metrics }
-            let metrics = self.route(method: method, route: route)
-            routes[key] = metrics
-            return metrics
-        }
-        metrics.finished(status: status, nanoseconds: nanoseconds)
     }
 
     public func orderPlaced() { ordersPlaced.increment() }
