@@ -40,8 +40,8 @@ struct AbuseTests {
         try await server.test.product("MUG-1", stock: 10)
         try await server.start()
         let url = server.url
-        let (_, cart) = try await Self.send(.POST, url + "/api/v1/carts")
-        let cartID = try #require(cart["id"] as? String)
+        let (cartStatus, cart) = try await Self.send(.POST, url + "/api/v1/carts")
+        let cartID = try #require(cart["id"] as? String, "POST /api/v1/carts answered \(cartStatus): \(cart)")
         _ = try await Self.send(.PUT, url + "/api/v1/carts/\(cartID)/lines/MUG-1", json: ["quantity": 2])
         let (_, order) = try await Self.send(.POST, url + "/api/v1/carts/\(cartID)/checkout", json: ["email": "a@example.com", "shippingAddress": [
             "name": "Ana", "line1": "Rua 1", "city": "Lisbon", "postalCode": "1100", "country": "PT",

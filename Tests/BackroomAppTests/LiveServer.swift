@@ -11,37 +11,52 @@ import ServiceLifecycle
 final class LiveServer: @unchecked Sendable {
     let test: TestShop
     let parts: ServerParts
-    let port: Int
+    /// The port it listens on (0 until it first started).
+    private(set) var port = 0
     private var group: ServiceGroup?
     private var task: Task<Void, any Error>?
 
-    private let configuration: ServerConfiguration
+    private var configuration: ServerConfiguration
 
     init(configuration: ServerConfiguration = ServerConfiguration(), shop configure: (inout ShopConfiguration) -> Void = { _ in }) throws {
         test = try TestShop(configure: configure)
         parts = ServerParts(shop: test.shop)
-        port = Self.freePort()
         var configuration = configuration
         configuration.host = "127.0.0.1"
-        configuration.port = port
+        configuration.port = 0
         self.configuration = configuration
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
 
+    /// Starts the server and returns once it listens. The first start binds
+    /// port 0 and keeps the port the system gave (a port picked free
+    /// beforehand could be taken by another test's server in between, which
+    /// would then answer this test's requests); a restart binds that port
+    /// again.
     func start() async throws {
         var logger = Logger(label: "live-test")
         logger.logLevel = .critical
-        let app = buildApplication(parts, configuration: configuration, logger: logger)
+        let (listening, listened) = AsyncStream.makeStream(of: Int.self)
+        let app = buildApplication(parts, configuration: configuration, logger: logger) { channel in
+            listened.yield(channel.localAddress?.port ?? 0)
+            listened.finish()
+        }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: app)], logger: logger))
         self.group = group
-        task = Task { try await group.run() }
-        // Ready when it answers.
-        for _ in 0..<200 {
-            if Self.answers(port: port) { return }
-            try await Task.sleep(for: .milliseconds(25))
+        let task = Task {
+            defer { listened.finish() }
+            try await group.run()
         }
-        throw BackroomError(.unavailable, "the test server did not start on \(port)")
+        self.task = task
+        for await bound in listening {
+            port = bound
+            configuration.port = bound
+            return
+        }
+        // It stopped without listening: say why.
+        try await task.value
+        throw BackroomError(.unavailable, "the test server stopped before it listened")
     }
 
     func stop() async {

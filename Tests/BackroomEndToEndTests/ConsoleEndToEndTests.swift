@@ -56,7 +56,7 @@ struct ConsoleEndToEndTests {
         let session = try TmuxSession()
         let binary = TmuxSession.binary
         try await Self.emptyStore(session)
-        try session.run("clear; \(binary) console --db empty.sqlite --no-server --token $(cat token.txt); echo EXIT=$?")
+        try session.run("clear; \(binary) console --db empty.sqlite --no-server --token $(cat token.txt); echo EX\"\"IT=$?")
         try session.waitFor(text: "[2 Inventory]")
         let pids = shell("pgrep -f 'consol[e] --db empty.sqlite --no-server'")
         for pid in pids.split(separator: "\n") where !pid.isEmpty { _ = shell("kill -\(signal) \(pid)") }
@@ -90,7 +90,7 @@ struct ConsoleEndToEndTests {
         let session = try TmuxSession()
         let binary = TmuxSession.binary
         try await Self.emptyStore(session)
-        try session.run("clear; TERM=\(term) \(binary) console --db empty.sqlite --no-server --token $(cat token.txt); echo EXIT=$?")
+        try session.run("clear; TERM=\(term) \(binary) console --db empty.sqlite --no-server --token $(cat token.txt); echo EX\"\"IT=$?")
         let screen = try session.waitFor(text: "EXIT=")
         #expect(screen.contains("EXIT=2"))
         let message = screen.split(separator: "\n").filter { $0.hasPrefix("backroom: error:") }

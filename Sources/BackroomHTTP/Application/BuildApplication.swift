@@ -69,8 +69,12 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
 /// The whole API server: the router behind the connection guard, plus the
 /// hold sweeper, payment recovery, the webhook dispatcher, the watcher that notices catalog writes
 /// by other processes, and whatever else the host adds (backups).
+///
+/// `onServerRunning` is called with the listening channel once the server
+/// accepts connections (its `localAddress` has the port a `port: 0` got).
 public func buildApplication(
-    _ parts: ServerParts, configuration: ServerConfiguration, logger: Logger, extraServices: [any Service] = []
+    _ parts: ServerParts, configuration: ServerConfiguration, logger: Logger, extraServices: [any Service] = [],
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(parts, configuration: configuration)
     let cache = parts.cache
@@ -97,6 +101,7 @@ public func buildApplication(
         // (A service group treats a service that returns as a failure: a
         // process that sends no webhooks runs no dispatcher at all.)
         services: [watcher, sweeper, recovery] + (configuration.webhooks.enabled ? [dispatcher] : []) + extraServices,
+        onServerRunning: onServerRunning,
         logger: logger
     )
 }
