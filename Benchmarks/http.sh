@@ -73,15 +73,16 @@ PY
 stop
 
 # Telemetry overhead: the same product reads with the recording middleware
-# off and on, in the order off on on off off on (drift in the machine's
-# speed cancels out), six runs. Throughput on shared cores is noisy, so the
+# off and on, eight runs each in the order off on on off off on on off …
+# (drift in the machine's speed cancels out): on a shared 2-core VM one
+# pair of runs differs by up to ±8%, the medians of eight by a few percent. Throughput on shared cores is noisy, so the
 # server's own CPU time per request is reported too, and its instructions
 # per request where the machine has hardware counters (`perf stat`; a VM
 # often has none, and then the line says so).
 cpu() { awk '{print $14+$15}' "/proc/$server/stat"; }
 counters=no
 if command -v perf >/dev/null && perf stat -x, -e instructions true 2>&1 >/dev/null | grep -q '^[0-9]'; then counters=yes; fi
-for mode in off on on off off on; do
+for mode in off on on off off on on off off on on off off on on off; do
     if [ "$mode" = off ]; then start --no-telemetry; else start; fi
     SKU_FILE="$work/skus.txt" wrk -t2 -c32 -d2s -s Benchmarks/products.lua "http://127.0.0.1:$port" >/dev/null   # warm up
     before=$(cpu)
@@ -104,8 +105,8 @@ def median(mode, column):
     return statistics.median(float(row[column]) for row in rows if row[0] == mode)
 off_rate, on_rate = median("off", 1), median("on", 1)
 off_cpu, on_cpu = median("off", 2), median("on", 2)
-print(f"telemetry off: {off_rate:.0f} req/s, {off_cpu:.1f} µs server CPU per request (median of 3)")
-print(f"telemetry on:  {on_rate:.0f} req/s, {on_cpu:.1f} µs server CPU per request (median of 3)")
+print(f"telemetry off: {off_rate:.0f} req/s, {off_cpu:.1f} µs server CPU per request (median of 8)")
+print(f"telemetry on:  {on_rate:.0f} req/s, {on_cpu:.1f} µs server CPU per request (median of 8)")
 print(f"telemetry overhead: throughput {(1 - on_rate / off_rate) * 100:.1f}%, CPU per request {(on_cpu / off_cpu - 1) * 100:.1f}%")
 if sys.argv[2] == "yes":
     off_ins, on_ins = median("off", 3), median("on", 3)
