@@ -103,13 +103,33 @@ static inline void br_emergency_restore(void) {
     if (*valid) tcsetattr(STDIN_FILENO, TCSANOW, saved);
 }
 
-static void br_crash_handler(int signal_number) {
+/// The handlers in place before ours (Swift's backtracer, when enabled).
+static inline struct sigaction *br_previous_crash_actions(void) {
+    static struct sigaction previous[NSIG];
+    return previous;
+}
+
+/// Restores the terminal, then hands the signal to whoever had it before:
+/// the crash report (Swift's "Fatal error: …" and its backtrace) lands on
+/// the shell's screen instead of vanishing with the alternate screen.
+///
+/// A fault the CPU raised (a trap, a bad address) happens again when this
+/// returns, now to the previous handler, which sees the real context. A
+/// signal sent with kill() or raise() would not come again: it is passed
+/// on here, and if the previous handler returns, the default action ends
+/// the process: a crash signal never leaves the console running without
+/// its terminal.
+static void br_crash_handler(int signal_number, siginfo_t *info, void *context) {
+    (void)context;
     br_emergency_restore();
-    struct sigaction action;
-    action.sa_handler = SIG_DFL;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;
-    sigaction(signal_number, &action, NULL);
+    sigaction(signal_number, &br_previous_crash_actions()[signal_number], NULL);
+    if (info != NULL && info->si_code > 0) return;
+    sigset_t unblocked;
+    sigemptyset(&unblocked);
+    sigaddset(&unblocked, signal_number);
+    pthread_sigmask(SIG_UNBLOCK, &unblocked, NULL);
+    raise(signal_number);
+    signal(signal_number, SIG_DFL);
     raise(signal_number);
 }
 
@@ -118,10 +138,10 @@ static inline void br_install_crash_handlers(void) {
     int signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
     for (unsigned long index = 0; index < sizeof(signals) / sizeof(signals[0]); index++) {
         struct sigaction action;
-        action.sa_handler = br_crash_handler;
+        action.sa_sigaction = br_crash_handler;
         sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_RESETHAND;
-        sigaction(signals[index], &action, NULL);
+        action.sa_flags = SA_SIGINFO;
+        sigaction(signals[index], &action, &br_previous_crash_actions()[signals[index]]);
     }
 }
 

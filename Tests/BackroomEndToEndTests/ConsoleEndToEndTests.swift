@@ -66,6 +66,23 @@ struct ConsoleEndToEndTests {
         #expect(try terminalModes(session) == ["icanon", "echo"])
     }
 
+    @Test("a crash gives the terminal back and its report lands on the shell's screen")
+    func crashed() async throws {
+        let session = try TmuxSession()
+        let binary = TmuxSession.binary
+        try await Self.emptyStore(session)
+        // Swift's backtracer (when enabled) reports after our handler
+        // restored the terminal; not interactive, so nothing waits for a key.
+        try session.run("clear; SWIFT_BACKTRACE=enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,limit=4 \(binary) console --db empty.sqlite --no-server --token $(cat token.txt); echo EX\"\"IT=$?")
+        try session.waitFor(text: "[2 Inventory]")
+        let pids = shell("pgrep -f 'consol[e] --db empty.sqlite --no-server'")
+        for pid in pids.split(separator: "\n") where !pid.isEmpty { _ = shell("kill -SEGV \(pid)") }
+        let after = try session.waitFor(text: "EXIT=139", seconds: 60)
+        #expect(!after.contains("[2 Inventory]"), "the console's screen should be gone (alternate screen left)")
+        #expect(after.contains("Program crashed"), "the crash report is on the shell's screen")
+        #expect(try terminalModes(session) == ["icanon", "echo"])
+    }
+
     @Test("Ctrl-Z suspends to the shell and fg brings the console back, redrawn")
     func suspendAndResume() async throws {
         let session = try TmuxSession()

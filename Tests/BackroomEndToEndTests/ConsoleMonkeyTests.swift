@@ -34,7 +34,13 @@ struct ConsoleMonkeyTests {
         let path = session.directory.appendingPathComponent("shop.sqlite").path
         try await StoreAccess.writeToken(store: path, email: "admin@backroom.local", password: "backroom-demo",
                                          to: session.directory.appendingPathComponent("token.txt").path)
-        try session.run("clear; \(binary) console --db shop.sqlite --no-server --token $(cat token.txt); echo EXIT=$?")
+        // After the console exits, the shell swallows keys unechoed until
+        // the test says it is done: random keys must not reach bash (Ctrl-L
+        // would clear the exit status away, Enter would run what was typed).
+        // `EX""IT` keeps the typed line itself from reading as an exit.
+        try session.run(
+            "clear; \(binary) console --db shop.sqlite --no-server --token $(cat token.txt); echo EX\"\"IT=$?; "
+                + "while true; do IFS= read -rs line; [ \"$line\" = MONKEY-DONE ] && break; done")
         try session.waitFor(text: "[2 Inventory]")
 
         var sent = 0
@@ -65,6 +71,9 @@ struct ConsoleMonkeyTests {
         }
         let after = try session.waitFor(text: "EXIT=", seconds: 20)
         #expect(after.contains("EXIT=0"), seedNote)
+        try session.send("C-u")
+        try session.type("MONKEY-DONE")
+        try session.send("Enter")
         #expect(try terminalModes(session) == ["icanon", "echo"], seedNote)
 
         let check = Shell.run([binary, "check", "--db", path])

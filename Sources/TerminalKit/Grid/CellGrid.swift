@@ -27,10 +27,19 @@ public struct CellGrid: Sendable, Equatable {
 
     public func contains(x: Int, y: Int) -> Bool { x >= 0 && y >= 0 && x < width && y < height }
 
+    /// The rows and columns of `area` inside the grid; empty when it lies
+    /// outside (a widget may be handed any area, and drawing never traps).
+    private func clipped(_ area: Rect) -> (rows: Range<Int>, columns: Range<Int>) {
+        let top = max(0, area.y)
+        let left = max(0, area.x)
+        return (top..<max(top, min(height, area.maxY)), left..<max(left, min(width, area.maxX)))
+    }
+
     /// Fills `area` with spaces in `style`.
     public mutating func fill(_ area: Rect, style: Style) {
-        for y in max(0, area.y)..<min(height, area.maxY) {
-            for x in max(0, area.x)..<min(width, area.maxX) {
+        let (rows, columns) = clipped(area)
+        for y in rows {
+            for x in columns {
                 self[x, y] = Cell(character: " ", style: style)
             }
         }
@@ -38,8 +47,9 @@ public struct CellGrid: Sendable, Equatable {
 
     /// Applies `style` over the cells of `area`, keeping their characters.
     public mutating func restyle(_ area: Rect, _ transform: (Style) -> Style) {
-        for y in max(0, area.y)..<min(height, area.maxY) {
-            for x in max(0, area.x)..<min(width, area.maxX) {
+        let (rows, columns) = clipped(area)
+        for y in rows {
+            for x in columns {
                 self[x, y].style = transform(self[x, y].style)
             }
         }

@@ -26,7 +26,8 @@ public final class TerminalRunner<Program: TerminalProgram>: @unchecked Sendable
         let screen = try NcursesScreen(environment: environment)
         defer { screen.close() }
         onScreen(screen)
-        var (model, commands) = program.start(size: screen.size)
+        var shownSize = screen.size
+        var (model, commands) = program.start(size: shownSize)
         launch(commands)
         var applied = TerminalState()
         var lastFrame: CellGrid?
@@ -56,9 +57,22 @@ public final class TerminalRunner<Program: TerminalProgram>: @unchecked Sendable
                 }
                 applied = wanted
             }
+            // ncurses takes the new size when the terminal's changes, but
+            // queues KEY_RESIZE behind keys already read: keys typed during
+            // a resize would otherwise draw a layout made for the old size
+            // into a grid of the new one. The program hears of a size before
+            // it draws at that size.
+            let size = screen.size
+            if size != shownSize {
+                shownSize = size
+                lastFrame = nil
+                if let message = program.message(for: .resize(size), model: model) {
+                    launch(program.update(&model, message))
+                }
+                isDirty = true
+            }
             if isDirty {
                 isDirty = false
-                let size = screen.size
                 var grid = CellGrid(width: size.width, height: size.height)
                 program.view(model, into: &grid)
                 // Redraw only when the frame differs: live data that did not
@@ -71,7 +85,10 @@ public final class TerminalRunner<Program: TerminalProgram>: @unchecked Sendable
             // Keys are answered at once; posted messages within 50 ms.
             let untilTick = Int((nextTick - min(nextTick, DispatchTime.now().uptimeNanoseconds)) / 1_000_000)
             if let event = screen.readEvent(timeoutMilliseconds: max(1, min(50, untilTick))) {
-                if case .resize = event { lastFrame = nil }
+                if case .resize(let size) = event {
+                    shownSize = size
+                    lastFrame = nil
+                }
                 if let message = program.message(for: event, model: model) {
                     launch(program.update(&model, message))
                 }

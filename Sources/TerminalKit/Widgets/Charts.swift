@@ -103,7 +103,7 @@ public struct Gauge: Widget, Sendable {
     }
 
     public func render(into grid: inout CellGrid, area: Rect) {
-        let filled = Int((ratio * Double(area.width)).rounded())
+        let filled = max(0, Int((ratio * Double(area.width)).rounded()))
         let style = ratio < 0.5 ? theme["gauge.start"] : (ratio < 0.8 ? theme["gauge.mid"] : theme["gauge.end"])
         grid.write(String(repeating: "█", count: filled), x: area.x, y: area.y, style: style, maxWidth: area.width)
         grid.write(String(repeating: "░", count: max(0, area.width - filled)), x: area.x + filled, y: area.y, style: theme["muted"])
