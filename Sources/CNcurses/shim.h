@@ -11,6 +11,7 @@
 #include <wchar.h>
 #include <signal.h>
 #include <termios.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <ncursesw/curses.h>
 #include <ncursesw/term.h>
@@ -39,6 +40,15 @@ static inline void br_get_size(int *rows, int *cols) {
     getmaxyx(stdscr, y, x);
     *rows = y;
     *cols = x;
+}
+
+/// The terminal's size as the kernel knows it now; 0 when it cannot say.
+static inline int br_terminal_size(int *rows, int *cols) {
+    struct winsize size;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_row == 0 || size.ws_col == 0) return 0;
+    *rows = size.ws_row;
+    *cols = size.ws_col;
+    return 1;
 }
 
 /// Writes one cell: a character (with combining marks) in a style.

@@ -59,6 +59,15 @@ struct ConsoleMonkeyTests {
             if sent % 250 < 26 {
                 let size = Self.sizes[Int(random.next() % UInt64(Self.sizes.count))]
                 try session.resize(width: size.0, height: size.1)
+                // Whatever keys are in flight, the console draws for the new
+                // size soon: the too-small notice naming it, or a frame.
+                let tooSmall = size.0 < 60 || size.1 < 15
+                _ = try session.waitFor("a frame at \(size.0)×\(size.1) (replay with BACKROOM_MONKEY_SEED=\(seed))", seconds: 3) { screen in
+                    if screen.contains("EXIT=") { return true }
+                    if tooSmall { return screen.contains("Terminal too small: \(size.0)×\(size.1)") }
+                    let top = screen.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
+                    return !screen.contains("Terminal too small") && !top.allSatisfy { $0 == " " }
+                }
             }
             exited = try session.screen().contains("EXIT=")
         }

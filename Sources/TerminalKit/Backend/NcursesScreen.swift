@@ -118,6 +118,23 @@ public final class NcursesScreen {
         return Size(width: Int(columns), height: Int(rows))
     }
 
+    /// Takes the terminal's current size if ncurses has not yet. ncurses
+    /// learns of a resize from SIGWINCH, which the kernel may hand to any
+    /// thread; caught by another than the one waiting for keys, the new
+    /// size waited until some later key, and frames were drawn for the old
+    /// size meanwhile (blank or torn in the monkey test). Asking the kernel
+    /// costs one ioctl per loop. Returns whether the size changed.
+    public func followTerminalSize() -> Bool {
+        var rows: Int32 = 0
+        var columns: Int32 = 0
+        guard br_terminal_size(&rows, &columns) == 1 else { return false }
+        let current = size
+        guard Int(rows) != current.height || Int(columns) != current.width else { return false }
+        resizeterm(rows, columns)
+        invalidate()
+        return true
+    }
+
     public func setMouse(enabled: Bool) {
         mouseEnabled = enabled
         _ = mousemask(enabled ? br_mouse_mask() : 0, nil)

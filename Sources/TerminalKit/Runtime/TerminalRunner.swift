@@ -57,11 +57,11 @@ public final class TerminalRunner<Program: TerminalProgram>: @unchecked Sendable
                 }
                 applied = wanted
             }
-            // ncurses takes the new size when the terminal's changes, but
-            // queues KEY_RESIZE behind keys already read: keys typed during
-            // a resize would otherwise draw a layout made for the old size
-            // into a grid of the new one. The program hears of a size before
-            // it draws at that size.
+            // The program hears of a size before it draws at that size:
+            // ncurses queues KEY_RESIZE behind keys already read, and may
+            // learn of a resize late (`followTerminalSize`), so a frame would
+            // otherwise be laid out for one size and drawn into another.
+            if screen.followTerminalSize() { lastFrame = nil }
             let size = screen.size
             if size != shownSize {
                 shownSize = size
