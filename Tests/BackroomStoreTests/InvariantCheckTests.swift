@@ -1,4 +1,5 @@
 import BackroomCore
+import BackroomServices
 import BackroomStore
 import BackroomTestSupport
 import GRDB
@@ -51,5 +52,52 @@ struct SeedingTests {
         #expect(try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM product WHERE status = 'active'") } == active)
         let indexes = try await store.pool.read { db in try db.indexes(on: "product").map(\.name) }
         #expect(indexes.contains("product_low_stock_figures"))
+    }
+}
+
+/// A value the store cannot read is an error naming the column: never a
+/// crash, never relabelled as something it is not.
+@Suite("Unreadable stored values")
+struct StoredValueTests {
+    @Test("an order status, a role and a product status this Backroom does not know are internal errors naming them")
+    func unknownEnumerations() async throws {
+        let test = try TestShop()
+        _ = try await test.product("MUG-1", stock: 10)
+        let placed = try await test.placeOrder([("MUG-1", 1)])
+        let user = try await test.shop.users.create(email: "li@example.com", displayName: "Li", role: .customer, password: "correct horse", by: .system("test"))
+        try await test.store.pool.write { db in
+            // As a newer Backroom (or a hand edit) could leave them.
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: "UPDATE shop_order SET status = 'teleported' WHERE id = ?", arguments: [placed.order.order.id])
+            try db.execute(sql: "UPDATE user SET role = 'overlord' WHERE id = ?", arguments: [user.id])
+            try db.execute(sql: "UPDATE product SET status = 'haunted' WHERE sku = 'MUG-1'")
+            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+        }
+        let now = test.clock.now()
+        let orderError = await #expect(throws: BackroomError.self) { _ = try await test.store.order(placed.order.order.number) }
+        #expect(orderError?.code == .internalError)
+        #expect(orderError?.message.contains("status \"teleported\"") == true)
+        let userError = await #expect(throws: BackroomError.self) { _ = try await test.store.user(id: user.id) }
+        #expect(userError?.message.contains("role \"overlord\"") == true)
+        let productError = await #expect(throws: BackroomError.self) {
+            _ = try await test.store.inventoryItem(SKU(trusted: "MUG-1"), now: now)
+        }
+        #expect(productError?.message.contains("status \"haunted\"") == true)
+    }
+
+    @Test("text where a number belongs is an internal error naming the column, not a trap")
+    func textInNumber() async throws {
+        let test = try TestShop()
+        _ = try await test.product("MUG-1", stock: 10)
+        try await test.store.pool.write { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: "UPDATE product SET reorder_point = 'lots' WHERE sku = 'MUG-1'")
+            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+        }
+        let error = await #expect(throws: BackroomError.self) {
+            _ = try await test.store.inventoryItem(SKU(trusted: "MUG-1"), now: test.clock.now())
+        }
+        #expect(error?.code == .internalError)
+        #expect(error?.message.contains("reorder_point") == true)
     }
 }

@@ -13,10 +13,11 @@ enum AuditLog {
             ])
     }
 
-    static func decode(_ row: Row) -> AuditEntry {
+    static func decode(_ row: Row) throws -> AuditEntry {
         AuditEntry(
-            id: row[0], at: Timestamp(millisecondsSince1970: row[1]), actor: row[2], actorID: row[3],
-            action: row[4], targetType: row[5], targetID: row[6], summary: row[7]
+            id: try row.stored("id"), at: try row.timestamp("at"), actor: try row.stored("actor"), actorID: try row.stored("actor_id"),
+            action: try row.stored("action"), targetType: try row.stored("target_type"), targetID: try row.stored("target_id"),
+            summary: try row.stored("summary")
         )
     }
 }

@@ -17,9 +17,9 @@ enum CartRows {
         let statement = try db.cachedStatement(sql: "SELECT customer_id, status, currency, order_id, created_at, updated_at, first_hold_at FROM cart WHERE id = ?")
         guard let row = try Row.fetchOne(statement, arguments: [id.rawValue]) else { return nil }
         return Header(
-            id: id, customerID: row[0], status: CartStatus(rawValue: row[1]) ?? .open,
-            currency: try Currency(code: row[2]), orderID: row[3], firstHoldAt: (row[6] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
-            createdAt: Timestamp(millisecondsSince1970: row[4]), updatedAt: Timestamp(millisecondsSince1970: row[5])
+            id: id, customerID: try row.stored("customer_id"), status: try row.stored("status", as: CartStatus.self),
+            currency: try row.currency("currency"), orderID: try row.stored("order_id"), firstHoldAt: try row.timestampIfPresent("first_hold_at"),
+            createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at")
         )
     }
 
@@ -27,7 +27,7 @@ enum CartRows {
     static func fetch(_ db: Database, _ id: CartID, now: Timestamp) throws -> Cart? {
         guard let header = try header(db, id) else { return nil }
         let statement = try db.cachedStatement(sql: """
-            SELECT l.product_id, p.sku, p.name, p.price, p.currency, l.quantity, h.quantity, h.expires_at
+            SELECT l.product_id, p.sku, p.name, p.price, p.currency, l.quantity, h.quantity AS hold_quantity, h.expires_at AS hold_expires_at
             FROM cart_line l
             JOIN product p ON p.id = l.product_id
             LEFT JOIN stock_hold h ON h.cart_id = l.cart_id AND h.product_id = l.product_id AND h.expires_at > ?
@@ -35,15 +35,13 @@ enum CartRows {
             ORDER BY l.added_at, l.product_id
             """)
         let lines = try Row.fetchAll(statement, arguments: [now.millisecondsSince1970, id.rawValue]).map { row -> CartLine in
-            let holdQuantity: Int64? = row[6]
-            let holdExpiry: Int64? = row[7]
-            let hold = holdQuantity.flatMap { quantity in
-                holdExpiry.map { Hold(quantity: quantity, expiresAt: Timestamp(millisecondsSince1970: $0)) }
-            }
+            let holdQuantity: Int64? = try row.stored("hold_quantity")
+            let holdExpiry = try row.timestampIfPresent("hold_expires_at")
+            let hold = holdQuantity.flatMap { quantity in holdExpiry.map { Hold(quantity: quantity, expiresAt: $0) } }
             return CartLine(
-                productID: row[0], sku: SKU(trusted: row[1]), name: row[2],
-                unitPrice: Money(minorUnits: row[3], currency: try Currency(code: row[4])),
-                quantity: row[5], hold: hold
+                productID: try row.stored("product_id"), sku: SKU(trusted: try row.stored("sku")), name: try row.stored("name"),
+                unitPrice: Money(minorUnits: try row.stored("price"), currency: try row.currency("currency")),
+                quantity: try row.stored("quantity"), hold: hold
             )
         }
         return Cart(

@@ -52,9 +52,9 @@ extension SQLiteShopStore {
             db.cachedStatement(sql: "SELECT id, status, currency FROM product WHERE sku = ?"), arguments: [sku.rawValue]
         )
         guard let productRow else { throw BackroomError(.notFound, "No product with SKU \(sku).", field: "sku") }
-        let productID: Int64 = productRow[0]
-        let isArchived = (productRow[1] as String) == ProductStatus.archived.rawValue
-        let currencyCode: String = productRow[2]
+        let productID: Int64 = try productRow.stored("id")
+        let isArchived = try productRow.stored("status", as: ProductStatus.self) == .archived
+        let currencyCode: String = try productRow.stored("currency")
         guard currencyCode == header.currency.code else {
             throw BackroomError.validation("sku", "\(sku) is priced in \(currencyCode), this cart in \(header.currency.code).")
         }
@@ -124,9 +124,9 @@ extension SQLiteShopStore {
             )
             guard !expired.isEmpty else { return 0 }
             for row in expired {
-                let cartID: String = row[0]
-                let productID: Int64 = row[1]
-                let quantity: Int64 = row[2]
+                let cartID: String = try row.stored("cart_id")
+                let productID: Int64 = try row.stored("product_id")
+                let quantity: Int64 = try row.stored("quantity")
                 try db.cachedStatement(sql: "DELETE FROM stock_hold WHERE cart_id = ? AND product_id = ?").execute(arguments: [cartID, productID])
                 try db.cachedStatement(sql: "UPDATE product SET held = held - ? WHERE id = ?").execute(arguments: [quantity, productID])
             }

@@ -12,20 +12,20 @@ enum InventoryRows {
         """
 
     static func decode(_ row: Row) throws -> InventoryItem {
-        let currency = try Currency(code: row[5])
+        let currency = try row.currency("currency")
         let product = Product(
-            id: row[0],
-            sku: SKU(trusted: row[1]),
-            name: row[2],
-            description: row[3],
-            price: Money(minorUnits: row[4], currency: currency),
-            status: ProductStatus(rawValue: row[6]) ?? .active,
-            reorderPoint: row[7],
-            version: row[8],
-            createdAt: Timestamp(millisecondsSince1970: row[9]),
-            updatedAt: Timestamp(millisecondsSince1970: row[10])
+            id: try row.stored("id"),
+            sku: SKU(trusted: try row.stored("sku")),
+            name: try row.stored("name"),
+            description: try row.stored("description"),
+            price: Money(minorUnits: try row.stored("price"), currency: currency),
+            status: try row.stored("status", as: ProductStatus.self),
+            reorderPoint: try row.stored("reorder_point"),
+            version: try row.stored("version"),
+            createdAt: try row.timestamp("created_at"),
+            updatedAt: try row.timestamp("updated_at")
         )
-        let stock = StockLevel(onHand: row[11], held: row[13], allocated: row[12])
+        let stock = StockLevel(onHand: try row.stored("on_hand"), held: try row.stored("live_held"), allocated: try row.stored("allocated"))
         return InventoryItem(product: product, stock: stock)
     }
 

@@ -18,11 +18,11 @@ enum Ledger {
 
     static let columns = "m.id, m.product_id, p.sku, m.delta, m.reason, m.actor, m.reference, m.on_hand_after, m.created_at"
 
-    static func decode(_ row: Row) -> StockMovement {
+    static func decode(_ row: Row) throws -> StockMovement {
         StockMovement(
-            id: row[0], productID: row[1], sku: SKU(trusted: row[2]), delta: row[3],
-            reason: MovementReason(rawValue: row[4]) ?? .correction, actor: row[5], reference: row[6],
-            onHandAfter: row[7], createdAt: Timestamp(millisecondsSince1970: row[8])
+            id: try row.stored("id"), productID: try row.stored("product_id"), sku: SKU(trusted: try row.stored("sku")), delta: try row.stored("delta"),
+            reason: try row.stored("reason", as: MovementReason.self), actor: try row.stored("actor"), reference: try row.stored("reference"),
+            onHandAfter: try row.stored("on_hand_after"), createdAt: try row.timestamp("created_at")
         )
     }
 }

@@ -136,7 +136,7 @@ extension SQLiteShopStore {
     static func productCounts(_ db: Database) throws -> (active: Int64, archived: Int64) {
         var counts: [String: Int64] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT status, products FROM product_status_count")) {
-            counts[row[0]] = row[1]
+            counts[try row.stored("status")] = try row.stored("products")
         }
         return (counts[ProductStatus.active.rawValue] ?? 0, counts[ProductStatus.archived.rawValue] ?? 0)
     }

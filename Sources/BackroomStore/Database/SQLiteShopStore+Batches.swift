@@ -41,10 +41,10 @@ extension SQLiteShopStore {
                     db.cachedStatement(sql: "SELECT fingerprint, status, body FROM idempotent_reply WHERE actor = ? AND key = ?"),
                     arguments: [claim.actor, claim.key]
                 ) {
-                    guard (row["fingerprint"] as String) == claim.fingerprint else {
+                    guard try row.stored("fingerprint", as: String.self) == claim.fingerprint else {
                         throw BackroomError(.conflict, "This Idempotency-Key was used for a different request; send a new key.", field: "Idempotency-Key")
                     }
-                    return .replayed(StoredReply(status: row["status"], body: row["body"]))
+                    return .replayed(StoredReply(status: try row.stored("status"), body: try row.stored("body")))
                 }
                 let results = try self.apply(writes, db, context: context)
                 let refused = results.contains(where: { if case .failure = $0 { true } else { false } })

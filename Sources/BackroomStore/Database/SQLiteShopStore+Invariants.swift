@@ -11,17 +11,17 @@ extension SQLiteShopStore {
             var violations: [InvariantViolation] = []
             func collect(_ sql: String, _ rule: InvariantViolation.Rule, _ arguments: StatementArguments = []) throws {
                 for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-                    violations.append(InvariantViolation(subject: row[0], rule: rule, expected: row[1], found: row[2]))
+                    violations.append(InvariantViolation(subject: try row.stored("subject"), rule: rule, expected: try row.stored("expected"), found: try row.stored("found")))
                 }
             }
             try collect("""
-                SELECT p.sku, ifnull(m.total, 0), p.on_hand FROM product p
+                SELECT p.sku AS subject, ifnull(m.total, 0) AS expected, p.on_hand AS found FROM product p
                 LEFT JOIN (SELECT product_id, SUM(delta) AS total FROM stock_movement GROUP BY product_id) m ON m.product_id = p.id
                 WHERE p.on_hand != ifnull(m.total, 0)
                 ORDER BY p.sku
                 """, .onHandMatchesLedger)
             try collect("""
-                SELECT p.sku, ifnull(a.total, 0), p.allocated FROM product p
+                SELECT p.sku AS subject, ifnull(a.total, 0) AS expected, p.allocated AS found FROM product p
                 LEFT JOIN (
                     SELECT l.product_id, SUM(l.quantity) AS total FROM order_line l
                     JOIN shop_order o ON o.id = l.order_id
@@ -32,25 +32,25 @@ extension SQLiteShopStore {
                 ORDER BY p.sku
                 """, .allocatedMatchesOpenOrders)
             try collect("""
-                SELECT p.sku, ifnull(h.total, 0), p.held FROM product p
+                SELECT p.sku AS subject, ifnull(h.total, 0) AS expected, p.held AS found FROM product p
                 LEFT JOIN (SELECT product_id, SUM(quantity) AS total FROM stock_hold GROUP BY product_id) h ON h.product_id = p.id
                 WHERE p.held != ifnull(h.total, 0)
                 ORDER BY p.sku
                 """, .heldMatchesHolds)
             try collect("""
-                SELECT sku, 0, min(on_hand, held, allocated) FROM product
+                SELECT sku AS subject, 0 AS expected, min(on_hand, held, allocated) AS found FROM product
                 WHERE on_hand < 0 OR held < 0 OR allocated < 0
                 ORDER BY sku
                 """, .noNegativeCount)
             try collect("""
-                SELECT p.sku, 0, p.on_hand - p.allocated - ifnull(h.live, 0) FROM product p
+                SELECT p.sku AS subject, 0 AS expected, p.on_hand - p.allocated - ifnull(h.live, 0) AS found FROM product p
                 LEFT JOIN (SELECT product_id, SUM(quantity) AS live FROM stock_hold WHERE expires_at > ? GROUP BY product_id) h
                     ON h.product_id = p.id
                 WHERE p.on_hand - p.allocated - ifnull(h.live, 0) < 0
                 ORDER BY p.sku
                 """, .availableNotNegative, [now.millisecondsSince1970])
             try collect("""
-                SELECT 'products ' || status, SUM(actual), SUM(stored) FROM (
+                SELECT 'products ' || status AS subject, SUM(actual) AS expected, SUM(stored) AS found FROM (
                     SELECT status, COUNT(*) AS actual, 0 AS stored FROM product GROUP BY status
                     UNION ALL
                     SELECT status, 0, products FROM product_status_count
@@ -59,7 +59,7 @@ extension SQLiteShopStore {
                 ORDER BY status
                 """, .productCountMatches)
             try collect("""
-                SELECT printf('BR-%06d', o.id), 1, 0 FROM payment_attempt a
+                SELECT printf('BR-%06d', o.id) AS subject, 1 AS expected, 0 AS found FROM payment_attempt a
                 JOIN shop_order o ON o.id = a.order_id
                 WHERE a.state = 'succeeded' AND o.status = 'pending_payment'
                 ORDER BY o.id

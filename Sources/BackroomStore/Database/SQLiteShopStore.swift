@@ -99,7 +99,7 @@ public final class SQLiteShopStore: ShopStore {
     public func revision() async throws -> StoreRevision {
         try await snapshotRead { db in
             let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT catalog, stock, orders, users FROM store_revision WHERE id = 1"))!
-            return StoreRevision(catalog: row[0], stock: row[1], orders: row[2], users: row[3])
+            return StoreRevision(catalog: try row.stored("catalog"), stock: try row.stored("stock"), orders: try row.stored("orders"), users: try row.stored("users"))
         }
     }
 

@@ -16,7 +16,7 @@ extension SQLiteShopStore {
             }
             sql += " ORDER BY e.id LIMIT ?"
             arguments.append(limit)
-            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map { try WebhookRows.event($0, from: 0) }
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map(WebhookRows.event)
         }
     }
 
@@ -177,7 +177,7 @@ extension SQLiteShopStore {
             return try rows.map { row in
                 let delivery = try WebhookRows.delivery(row)
                 try lease.execute(arguments: [leaseUntil.millisecondsSince1970, delivery.id])
-                return DueDelivery(delivery: delivery, url: row[WebhookRows.deliveryColumnCount], secret: row[WebhookRows.deliveryColumnCount + 1])
+                return DueDelivery(delivery: delivery, url: try row.stored("url"), secret: try row.stored("secret"))
             }
         }
     }

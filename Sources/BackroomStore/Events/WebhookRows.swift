@@ -4,32 +4,34 @@ import GRDB
 
 /// Rows of the outbox and webhook tables, decoded.
 enum WebhookRows {
-    static let eventColumns = "e.id, e.event_id, e.type, e.resource_type, e.resource_id, e.at, e.actor, e.payload"
+    /// An event's columns (from `outbox_event e`), named so they can sit
+    /// beside a delivery's.
+    static let eventColumns = """
+        e.id AS event_row_id, e.event_id, e.type AS event_type, e.resource_type, e.resource_id, \
+        e.at AS event_at, e.actor AS event_actor, e.payload AS event_payload
+        """
     static let subscriptionColumns = "id, url, events, description, status, disabled_reason, failing_since, created_at, updated_at"
-    /// A delivery's columns, then its event's (from `outbox_event e`).
+    /// A delivery's columns, then its event's.
     static let deliveryColumns = """
         d.id, d.subscription_id, d.status, d.attempts, d.next_attempt_at, d.last_attempt_at, d.last_status_code,
         d.last_error, d.created_at, \(eventColumns)
         """
-    static let deliveryColumnCount = 17
 
-    static func event(_ row: Row, from start: Int) throws -> OutboxEvent {
-        let typeName: String = row[start + 2]
-        guard let type = EventType(rawValue: typeName) else {
-            throw BackroomError(.internalError, "The outbox holds an event of unknown type \(typeName).")
-        }
-        return OutboxEvent(
-            id: row[start], eventID: row[start + 1], type: type, resourceType: row[start + 3], resourceID: row[start + 4],
-            at: Timestamp(millisecondsSince1970: row[start + 5]), actor: row[start + 6], payload: row[start + 7]
+    static func event(_ row: Row) throws -> OutboxEvent {
+        OutboxEvent(
+            id: try row.stored("event_row_id"), eventID: try row.stored("event_id"), type: try row.stored("event_type", as: EventType.self),
+            resourceType: try row.stored("resource_type"), resourceID: try row.stored("resource_id"),
+            at: try row.timestamp("event_at"), actor: try row.stored("event_actor"), payload: try row.stored("event_payload")
         )
     }
 
     static func subscription(_ row: Row) throws -> WebhookSubscription {
         WebhookSubscription(
-            id: row[0], url: row[1], events: try decodeEvents(row[2]), description: row[3],
-            status: WebhookSubscription.Status(rawValue: row[4]) ?? .disabled, disabledReason: row[5],
-            failingSince: (row[6] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
-            createdAt: Timestamp(millisecondsSince1970: row[7]), updatedAt: Timestamp(millisecondsSince1970: row[8])
+            id: try row.stored("id"), url: try row.stored("url"), events: try decodeEvents(try row.stored("events")),
+            description: try row.stored("description"),
+            status: try row.stored("status", as: WebhookSubscription.Status.self), disabledReason: try row.stored("disabled_reason"),
+            failingSince: try row.timestampIfPresent("failing_since"),
+            createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at")
         )
     }
 
@@ -45,11 +47,11 @@ enum WebhookRows {
 
     static func delivery(_ row: Row) throws -> WebhookDelivery {
         WebhookDelivery(
-            id: row[0], subscriptionID: row[1], event: try event(row, from: 9),
-            status: WebhookDelivery.Status(rawValue: row[2]) ?? .failed, attempts: row[3],
-            nextAttemptAt: Timestamp(millisecondsSince1970: row[4]),
-            lastAttemptAt: (row[5] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
-            lastStatusCode: row[6], lastError: row[7], createdAt: Timestamp(millisecondsSince1970: row[8])
+            id: try row.stored("id"), subscriptionID: try row.stored("subscription_id"), event: try event(row),
+            status: try row.stored("status", as: WebhookDelivery.Status.self), attempts: try row.stored("attempts"),
+            nextAttemptAt: try row.timestamp("next_attempt_at"),
+            lastAttemptAt: try row.timestampIfPresent("last_attempt_at"),
+            lastStatusCode: try row.stored("last_status_code"), lastError: try row.stored("last_error"), createdAt: try row.timestamp("created_at")
         )
     }
 

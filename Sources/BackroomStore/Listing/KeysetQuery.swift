@@ -104,7 +104,7 @@ struct KeysetQuery {
     /// The statements of one window read, in the order to run them, and
     /// whether their rows come back in reverse list order.
     func windowParts(_ window: ListWindow) throws -> (parts: [Part], reversed: Bool) {
-        let select = "SELECT \(columns), \(sortExpression) FROM \(from)"
+        let select = "SELECT \(columns), \(sortExpression) AS keyset_sort_value FROM \(from)"
         let limit = " LIMIT \(window.limit + 1)"
         let base = columnArguments + conditionArguments
         switch window.anchor {
@@ -144,7 +144,7 @@ struct KeysetQuery {
         keys.reserveCapacity(page.count)
         for row in page {
             items.append(try decode(row))
-            keys.append(key(of: row))
+            keys.append(try key(of: row))
         }
         var hasMoreBefore = false
         var hasMoreAfter = false
@@ -163,9 +163,9 @@ struct KeysetQuery {
         return Window(items: items, keys: keys, hasMoreBefore: hasMoreBefore, hasMoreAfter: hasMoreAfter)
     }
 
-    private func key(of row: Row) -> KeysetKey {
-        let id: Int64 = row["id"]
-        let sortValue = row[row.count - 1] as DatabaseValue
+    private func key(of row: Row) throws -> KeysetKey {
+        let id: Int64 = try row.stored("id")
+        let sortValue: DatabaseValue = try row.stored("keyset_sort_value")
         switch sortValue.storage {
         case .int64(let value): return KeysetKey(value: .integer(value), id: id)
         case .string(let value): return KeysetKey(value: .text(value), id: id)

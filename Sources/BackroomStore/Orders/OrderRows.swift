@@ -9,21 +9,24 @@ enum OrderRows {
         """
 
     static func decode(_ row: Row) throws -> Order {
-        let currency = try Currency(code: row[4])
+        let currency = try row.currency("currency")
         return Order(
-            id: row[0],
-            status: OrderStatus(rawValue: row[1]) ?? .pendingPayment,
-            customerID: row[2],
-            email: Email(trusted: row[3]),
+            id: try row.stored("id"),
+            status: try row.stored("status", as: OrderStatus.self),
+            customerID: try row.stored("customer_id"),
+            email: Email(trusted: try row.stored("email")),
             currency: currency,
-            itemCount: row[5],
-            subtotal: Money(minorUnits: row[6], currency: currency),
-            total: Money(minorUnits: row[7], currency: currency),
-            shippingAddress: ShippingAddress(name: row[8], line1: row[9], line2: row[10], city: row[11], postalCode: row[12], country: row[13]),
-            paymentReference: row[14],
-            cartID: (row[17] as String?).map(CartID.init(trusted:)),
-            placedAt: Timestamp(millisecondsSince1970: row[15]),
-            updatedAt: Timestamp(millisecondsSince1970: row[16])
+            itemCount: try row.stored("item_count"),
+            subtotal: Money(minorUnits: try row.stored("subtotal"), currency: currency),
+            total: Money(minorUnits: try row.stored("total"), currency: currency),
+            shippingAddress: ShippingAddress(
+                name: try row.stored("ship_name"), line1: try row.stored("ship_line1"), line2: try row.stored("ship_line2"),
+                city: try row.stored("ship_city"), postalCode: try row.stored("ship_postal_code"), country: try row.stored("ship_country")
+            ),
+            paymentReference: try row.stored("payment_reference"),
+            cartID: (try row.stored("cart_id", as: String?.self)).map(CartID.init(trusted:)),
+            placedAt: try row.timestamp("placed_at"),
+            updatedAt: try row.timestamp("updated_at")
         )
     }
 
@@ -37,9 +40,9 @@ enum OrderRows {
             arguments: [orderID]
         ).map { row in
             OrderLine(
-                productID: row[0], sku: SKU(trusted: row[1]), name: row[2],
-                unitPrice: Money(minorUnits: row[3], currency: currency), quantity: row[4],
-                lineTotal: Money(minorUnits: row[5], currency: currency)
+                productID: try row.stored("product_id"), sku: SKU(trusted: try row.stored("sku")), name: try row.stored("name"),
+                unitPrice: Money(minorUnits: try row.stored("unit_price"), currency: currency), quantity: try row.stored("quantity"),
+                lineTotal: Money(minorUnits: try row.stored("line_total"), currency: currency)
             )
         }
     }
@@ -49,11 +52,10 @@ enum OrderRows {
             db.cachedStatement(sql: "SELECT at, actor, event, from_status, to_status, note FROM order_event WHERE order_id = ? ORDER BY id"),
             arguments: [orderID]
         ).map { row in
-            let from: String? = row[3]
-            return OrderEvent(
-                at: Timestamp(millisecondsSince1970: row[0]), actor: row[1], event: row[2],
-                fromStatus: from.flatMap(OrderStatus.init(rawValue:)),
-                toStatus: OrderStatus(rawValue: row[4]) ?? .pendingPayment, note: row[5]
+            OrderEvent(
+                at: try row.timestamp("at"), actor: try row.stored("actor"), event: try row.stored("event"),
+                fromStatus: try row.stored("from_status", as: OrderStatus?.self),
+                toStatus: try row.stored("to_status", as: OrderStatus.self), note: try row.stored("note")
             )
         }
     }

@@ -24,47 +24,36 @@ extension SQLiteShopStore {
             guard header.status == .open else {
                 throw BackroomError.conflict("This cart was already checked out.")
             }
+            let now = context.at
             let lineRows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT l.product_id, l.quantity, p.sku, p.name, p.price, p.status, ifnull(h.quantity, 0), ifnull(h.expires_at, 0)
+                SELECT l.product_id, l.quantity, p.sku, p.name, p.price, p.status,
+                    ifnull(h.quantity, 0) AS hold_quantity, ifnull(h.expires_at, 0) AS hold_expires_at
                 FROM cart_line l
                 JOIN product p ON p.id = l.product_id
                 LEFT JOIN stock_hold h ON h.cart_id = l.cart_id AND h.product_id = l.product_id
                 WHERE l.cart_id = ?
                 ORDER BY l.added_at, l.product_id
                 """), arguments: [id.rawValue])
-            guard !lineRows.isEmpty else { throw BackroomError.validation("cart", "The cart is empty.") }
-
-            let now = context.at
-            var shortages: [StockShortage] = []
-            var lines: [OrderLine] = []
-            var ownHolds: [Int64] = []
+            var states: [CheckoutLineState] = []
             for row in lineRows {
-                let productID: Int64 = row[0]
-                let quantity: Int64 = row[1]
-                let sku = SKU(trusted: row[2])
-                guard (row[5] as String) == ProductStatus.active.rawValue else {
-                    throw BackroomError.conflict("\(sku) was archived and can no longer be bought; remove it from the cart.")
-                }
-                let holdQuantity: Int64 = row[6]
-                let holdExpiry: Int64 = row[7]
-                let ownLiveHold = holdExpiry > now.millisecondsSince1970 ? holdQuantity : 0
+                let productID: Int64 = try row.stored("product_id")
+                let holdExpiry = try row.timestamp("hold_expires_at")
                 // Expired holds (this cart's included) are released first, so
-                // the numbers below are live.
+                // the availability read next is live.
                 try Holds.releaseExpired(db, productID: productID, now: now)
-                ownHolds.append(ownLiveHold)
                 let available = try Int64.fetchOne(
                     db.cachedStatement(sql: "SELECT on_hand - held - allocated FROM product WHERE id = ?"), arguments: [productID]
                 ) ?? 0
-                if quantity - ownLiveHold > available {
-                    shortages.append(StockShortage(sku: sku, requested: quantity, available: available + ownLiveHold))
-                }
-                let unitPrice = Money(minorUnits: row[4], currency: header.currency)
-                lines.append(OrderLine(
-                    productID: productID, sku: sku, name: row[3], unitPrice: unitPrice,
-                    quantity: quantity, lineTotal: try unitPrice.multiplied(by: quantity)
+                states.append(CheckoutLineState(
+                    productID: productID, sku: SKU(trusted: try row.stored("sku")), name: try row.stored("name"),
+                    unitPriceMinorUnits: try row.stored("price"), status: try row.stored("status", as: ProductStatus.self),
+                    quantity: try row.stored("quantity"), ownHold: holdExpiry > now ? try row.stored("hold_quantity") : 0,
+                    available: available
                 ))
             }
-            guard shortages.isEmpty else { throw BackroomError.insufficientStock(shortages) }
+            let plan = try CheckoutPlan.make(lines: states, currency: header.currency, cartOwnerID: header.customerID, principal: context.principal)
+            let lines = plan.lines
+            let ownHolds = plan.ownHolds
 
             for (line, ownHold) in zip(lines, ownHolds) {
                 // Holds become allocation. The condition re-checks availability in
@@ -79,10 +68,10 @@ extension SQLiteShopStore {
             }
             try db.cachedStatement(sql: "DELETE FROM stock_hold WHERE cart_id = ?").execute(arguments: [id.rawValue])
 
-            let subtotal = try Money.sum(lines.map(\.lineTotal), currency: header.currency)
-            let itemCount = lines.reduce(0) { $0 + $1.quantity }
+            let subtotal = plan.subtotal
+            let itemCount = plan.itemCount
             let address = details.shippingAddress
-            let customerID = header.customerID ?? context.principal.userID.flatMap { context.principal.role == .customer ? $0 : nil }
+            let customerID = plan.customerID
             try db.cachedStatement(sql: """
                 INSERT INTO shop_order (status, customer_id, email, currency, item_count, subtotal, total,
                     ship_name, ship_line1, ship_line2, ship_city, ship_postal_code, ship_country,

@@ -13,7 +13,7 @@ enum BulkLoad {
             SELECT type, name, sql FROM sqlite_master
             WHERE tbl_name = ? AND sql IS NOT NULL AND (type = 'index' OR (type = 'trigger' AND name LIKE '%_insert'))
             ORDER BY type, name
-            """, arguments: [table]).map { (type: $0[0] as String, name: $0[1] as String, sql: $0[2] as String) }
+            """, arguments: [table]).map { (type: try $0.stored("type", as: String.self), name: try $0.stored("name", as: String.self), sql: try $0.stored("sql", as: String.self)) }
         for definition in definitions {
             try db.execute(sql: "DROP \(definition.type.uppercased()) \(definition.name.quotedDatabaseIdentifier)")
         }

@@ -44,13 +44,14 @@ struct OrderSeeder {
                 SELECT id, sku, name, price, on_hand, held, allocated FROM product
                 WHERE status = 'active' AND on_hand - held - allocated > 0 ORDER BY id LIMIT 20000
                 """).map { row in
-                StockedProduct(id: row[0], sku: row[1], name: row[2], price: row[3], onHand: row[4], held: row[5],
-                               allocated: row[6], startOnHand: row[4], startAllocated: row[6])
+                StockedProduct(id: try row.stored("id"), sku: try row.stored("sku"), name: try row.stored("name"), price: try row.stored("price"),
+                               onHand: try row.stored("on_hand"), held: try row.stored("held"), allocated: try row.stored("allocated"),
+                               startOnHand: try row.stored("on_hand"), startAllocated: try row.stored("allocated"))
             }
         }
         let customers = try store.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT id, email, display_name FROM user WHERE role = 'customer' ORDER BY id LIMIT 10000")
-                .map { Customer(id: $0[0], email: $0[1], name: $0[2]) }
+                .map { Customer(id: try $0.stored("id"), email: try $0.stored("email"), name: try $0.stored("display_name")) }
         }
         guard !products.isEmpty else {
             throw BackroomError.validation("orders", "There is no product with stock to order; seed products first.")

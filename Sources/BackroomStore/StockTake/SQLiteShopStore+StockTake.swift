@@ -124,8 +124,8 @@ extension SQLiteShopStore {
             throw BackroomError.notFound("No open stock take #\(id).")
         }
         return StockTake(
-            id: row["id"], actor: row["actor"], startedAt: Timestamp(millisecondsSince1970: row["started_at"]),
-            updatedAt: Timestamp(millisecondsSince1970: row["updated_at"]), lines: try lines(db, takeID: id, productID: nil)
+            id: try row.stored("id"), actor: try row.stored("actor"), startedAt: try row.timestamp("started_at"),
+            updatedAt: try row.timestamp("updated_at"), lines: try lines(db, takeID: id, productID: nil)
         )
     }
 
@@ -143,9 +143,10 @@ extension SQLiteShopStore {
         }
         return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY l.last_scanned_at DESC, p.sku"), arguments: arguments).map { line in
             StockTakeLine(
-                sku: SKU(trusted: line["sku"]), name: line["name"], expected: line["expected"], counted: line["counted"], scans: line["scans"],
-                lastScannedAt: Timestamp(millisecondsSince1970: line["last_scanned_at"]), needsRecount: line["needs_recount"],
-                unitPrice: Money(minorUnits: line["price"], currency: try Currency(code: line["currency"]))
+                sku: SKU(trusted: try line.stored("sku")), name: try line.stored("name"), expected: try line.stored("expected"),
+                counted: try line.stored("counted"), scans: try line.stored("scans"),
+                lastScannedAt: try line.timestamp("last_scanned_at"), needsRecount: try line.stored("needs_recount"),
+                unitPrice: Money(minorUnits: try line.stored("price"), currency: try line.currency("currency"))
             )
         }
     }

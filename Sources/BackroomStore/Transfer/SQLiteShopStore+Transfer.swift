@@ -43,12 +43,13 @@ extension SQLiteShopStore {
                     """),
                 arguments: [afterOrderID, orders]
             ).map { row in
-                let orderID: Int64 = row[0]
+                let orderID: Int64 = try row.stored("id")
                 return OrderLineRecord(
-                    orderID: orderID, number: OrderNumber(id: orderID), placedAt: Timestamp(millisecondsSince1970: row[1]),
+                    orderID: orderID, number: OrderNumber(id: orderID), placedAt: try row.timestamp("placed_at"),
                     line: OrderLine(
-                        productID: row[2], sku: SKU(trusted: row[3]), name: row[4], unitPrice: Money(minorUnits: row[5], currency: currency),
-                        quantity: row[6], lineTotal: Money(minorUnits: row[7], currency: currency)
+                        productID: try row.stored("product_id"), sku: SKU(trusted: try row.stored("sku")), name: try row.stored("name"),
+                        unitPrice: Money(minorUnits: try row.stored("unit_price"), currency: currency),
+                        quantity: try row.stored("quantity"), lineTotal: Money(minorUnits: try row.stored("line_total"), currency: currency)
                     )
                 )
             }

@@ -36,7 +36,7 @@ extension SQLiteShopStore {
                 db.cachedStatement(sql: "SELECT \(UserRows.columns), u.password_hash FROM user u WHERE u.email = ?"),
                 arguments: [email.rawValue]
             )
-            return row.map { UserCredentials(user: UserRows.decode($0), passwordHash: $0[8]) }
+            return try row.map { UserCredentials(user: try UserRows.decode($0), passwordHash: try $0.stored("password_hash")) }
         }
     }
 

@@ -4,13 +4,12 @@ import GRDB
 enum UserRows {
     static let columns = "u.id, u.email, u.display_name, u.role, u.status, u.created_at, u.updated_at, u.last_login_at"
 
-    static func decode(_ row: Row) -> User {
-        let lastLogin: Int64? = row[7]
-        return User(
-            id: row[0], email: Email(trusted: row[1]), displayName: row[2],
-            role: Role(rawValue: row[3]) ?? .customer, status: UserStatus(rawValue: row[4]) ?? .disabled,
-            createdAt: Timestamp(millisecondsSince1970: row[5]), updatedAt: Timestamp(millisecondsSince1970: row[6]),
-            lastLoginAt: lastLogin.map(Timestamp.init(millisecondsSince1970:))
+    static func decode(_ row: Row) throws -> User {
+        User(
+            id: try row.stored("id"), email: Email(trusted: try row.stored("email")), displayName: try row.stored("display_name"),
+            role: try row.stored("role", as: Role.self), status: try row.stored("status", as: UserStatus.self),
+            createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at"),
+            lastLoginAt: try row.timestampIfPresent("last_login_at")
         )
     }
 

@@ -1,0 +1,59 @@
+import BackroomCore
+import GRDB
+
+/// Reading stored values by column name. A value that does not decode (a
+/// NULL where one is required, text where a number belongs, a status this
+/// Backroom does not know) is an `internal_error` naming the column, never
+/// a crash and never silently relabelled as something else.
+extension Row {
+    func stored<Value: DatabaseValueConvertible>(_ column: String, as type: Value.Type = Value.self) throws -> Value {
+        do {
+            return try decode(Value.self, forColumn: column)
+        } catch let error as RowDecodingError {
+            throw StoredValueError.unreadable(column: column, reason: String(describing: error))
+        }
+    }
+
+    /// A stored enumeration (a status, a role, a reason).
+    func stored<Value: RawRepresentable>(_ column: String, as type: Value.Type) throws -> Value where Value.RawValue == String {
+        let raw: String = try stored(column)
+        guard let value = Value(rawValue: raw) else { throw StoredValueError.unknown(column: column, value: raw) }
+        return value
+    }
+
+    func stored<Value: RawRepresentable>(_ column: String, as type: Value?.Type) throws -> Value? where Value.RawValue == String {
+        guard let raw: String = try stored(column) else { return nil }
+        guard let value = Value(rawValue: raw) else { throw StoredValueError.unknown(column: column, value: raw) }
+        return value
+    }
+
+    func timestamp(_ column: String) throws -> Timestamp {
+        Timestamp(millisecondsSince1970: try stored(column))
+    }
+
+    func timestampIfPresent(_ column: String) throws -> Timestamp? {
+        (try stored(column, as: Int64?.self)).map(Timestamp.init(millisecondsSince1970:))
+    }
+
+    func currency(_ column: String) throws -> Currency {
+        let code: String = try stored(column)
+        do {
+            return try Currency(code: code)
+        } catch {
+            throw StoredValueError.unknown(column: column, value: code)
+        }
+    }
+}
+
+enum StoredValueError {
+    static func unreadable(column: String, reason: String) -> BackroomError {
+        BackroomError(.internalError, "The store holds a value in \(column) that Backroom cannot read (\(reason)); nothing was changed.")
+    }
+
+    static func unknown(column: String, value: String) -> BackroomError {
+        BackroomError(
+            .internalError,
+            "The store holds \(column) \"\(value)\", which this Backroom does not know (written by a newer version, or by hand); nothing was changed."
+        )
+    }
+}
