@@ -53,4 +53,26 @@ public enum StockInstruction: Sendable, Hashable {
     case adjust(by: Int64)
     /// Compare-and-set: `expected` is the on hand the operator saw.
     case setCount(to: Int64, expected: Int64)
+
+    /// The change to on hand this asks for, given what is on hand now. A
+    /// count against an on hand that moved meanwhile is a conflict carrying
+    /// the current count; a change of nothing is refused, as it would write
+    /// an empty ledger row.
+    public func delta(onHand current: Int64, sku: SKU) throws(BackroomError) -> Int64 {
+        let delta: Int64
+        switch self {
+        case .adjust(let by):
+            delta = by
+        case .setCount(let count, let expected):
+            guard current == expected else {
+                throw BackroomError(
+                    .conflict, "\(sku) changed to \(current) while you were editing (you saw \(expected)); nothing written.",
+                    field: "expected", detail: .currentCount(current)
+                )
+            }
+            delta = count - current
+        }
+        guard delta != 0 else { throw .validation("count", "On hand is already \(current); nothing to change.") }
+        return delta
+    }
 }

@@ -76,14 +76,14 @@ extension SQLiteShopStore {
                 throw BackroomError.validation("sku", "\(sku) is archived and can no longer be bought.")
             }
             let lines = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*), ifnull(SUM(product_id = ?), 0) FROM cart_line WHERE cart_id = ?"),
+                db.cachedStatement(sql: "SELECT COUNT(*) AS line_count, ifnull(SUM(product_id = ?), 0) AS this_line FROM cart_line WHERE cart_id = ?"),
                 arguments: [productID, id.rawValue]
             )!
             let available = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT on_hand - held - allocated FROM product WHERE id = ?"), arguments: [productID]
             ) ?? 0
             let plan = try CartLinePlan.decide(
-                sku: sku, quantity: quantity, lineExists: (lines[1] as Int64) > 0, lineCount: lines[0], ownHold: ownHold,
+                sku: sku, quantity: quantity, lineExists: try lines.stored("this_line", as: Int64.self) > 0, lineCount: try lines.stored("line_count"), ownHold: ownHold,
                 availableToOthers: available, firstHoldAt: header.firstHoldAt, now: now, policy: policy, limits: limits
             )
             let extra = plan.heldUnits - ownHold

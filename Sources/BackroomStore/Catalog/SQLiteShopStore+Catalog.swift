@@ -32,10 +32,7 @@ extension SQLiteShopStore {
             )
         }
         if context.isAudited {
-            try AuditLog.append(db, context: context, AuditRecord(
-                action: "product.create", targetType: "product", targetID: draft.sku.rawValue,
-                summary: "created \"\(draft.name)\" at \(draft.price), \(draft.initialStock) on hand" + (status == .archived ? ", archived" : "")
-            ))
+            try AuditLog.append(db, context: context, .productCreated(draft, status: status))
         }
         try bump(.catalog, .stock, in: db)
         let item = try InventoryRows.fetch(db, id: productID, now: context.at)!
@@ -74,16 +71,7 @@ extension SQLiteShopStore {
                 updated.status.rawValue, context.at.millisecondsSince1970, current.id,
             ])
         if context.isAudited {
-            let action: String
-            if current.product.status != updated.status {
-                action = updated.status == .archived ? "product.archive" : "product.restore"
-            } else {
-                action = "product.update"
-            }
-            try AuditLog.append(db, context: context, AuditRecord(
-                action: action, targetType: "product", targetID: sku.rawValue,
-                summary: changes.summary(from: current.product, to: updated)
-            ))
+            try AuditLog.append(db, context: context, .productUpdated(changes, from: current.product, to: updated))
         }
         try self.bump(.catalog, in: db)
         let item = try InventoryRows.fetch(db, id: current.id, now: context.at)!

@@ -12,24 +12,7 @@ extension SQLiteShopStore {
         }
         try Holds.releaseExpired(db, productID: productID, now: context.at)
         let before = try InventoryRows.fetch(db, id: productID, now: context.at)!
-        let delta: Int64
-        switch instruction {
-        case .adjust(let by):
-            delta = by
-        case .setCount(let count, let expected):
-            guard before.stock.onHand == expected else {
-                throw BackroomError(
-                    .conflict,
-                    "\(before.sku) changed to \(before.stock.onHand) while you were editing (you saw \(expected)); nothing written.",
-                    field: "expected",
-                    detail: .currentCount(before.stock.onHand)
-                )
-            }
-            delta = count - before.stock.onHand
-        }
-        guard delta != 0 else {
-            throw BackroomError.validation("count", "On hand is already \(before.stock.onHand); nothing to change.")
-        }
+        let delta = try instruction.delta(onHand: before.stock.onHand, sku: before.sku)
         try reason.validate(manualDelta: delta)
         let after = try before.stock.adjusted(by: delta, sku: before.sku)
         try db.cachedStatement(sql: "UPDATE product SET on_hand = ?, updated_at = ? WHERE id = ?")
@@ -47,10 +30,7 @@ extension SQLiteShopStore {
         )
         let change = StockChange(item: item, before: before.stock, movement: movement)
         if context.isAudited {
-            let action = if case .setCount = instruction { "stock.set" } else { "stock.adjust" }
-            var summary = "on hand \(before.stock.onHand) → \(after.onHand) (\(reason.label))"
-            if let reference { summary += ": \(reference)" }
-            try AuditLog.append(db, context: context, AuditRecord(action: action, targetType: "product", targetID: sku.rawValue, summary: summary))
+            try AuditLog.append(db, context: context, .stockChanged(before.sku, instruction, before: before.stock, after: after, reason: reason, reference: reference))
         }
         try Outbox.stockChanged(db, change, context: context)
         try self.bump(.stock, in: db)

@@ -28,10 +28,7 @@ extension SQLiteShopStore {
                 VALUES (?, ?, ?, ?, (SELECT ifnull(max(id), 0) FROM outbox_event), ?, ?)
                 """, arguments: [draft.url, WebhookRows.encode(draft.events), draft.description, draft.secret, now, now])
             let id = db.lastInsertedRowID
-            try AuditLog.append(db, context: context, AuditRecord(
-                action: "webhook.create", targetType: "webhook", targetID: String(id),
-                summary: "\(draft.url) for \(draft.events.names.joined(separator: ", "))"
-            ))
+            try AuditLog.append(db, context: context, .webhookCreated(id, draft))
             return try WebhookRows.subscription(db, id)!
         }
     }
@@ -51,16 +48,15 @@ extension SQLiteShopStore {
             let current = try WebhookRows.require(db, id)
             var parts: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
-            var summary: [String] = []
+            guard let record = AuditRecord.webhookUpdated(changes, current: current) else { return current }
             if let url = changes.url, url != current.url {
-                parts.append("url = ?"); arguments.append(url); summary.append("url \(url)")
+                parts.append("url = ?"); arguments.append(url)
             }
             if let events = changes.events, events != current.events {
                 parts.append("events = ?"); arguments.append(WebhookRows.encode(events))
-                summary.append("events \(events.names.joined(separator: ", "))")
             }
             if let description = changes.description, description != current.description {
-                parts.append("description = ?"); arguments.append(description); summary.append("description")
+                parts.append("description = ?"); arguments.append(description)
             }
             if let status = changes.status, status != current.status {
                 parts.append("status = ?"); arguments.append(status.rawValue)
@@ -68,21 +64,14 @@ extension SQLiteShopStore {
                 case .active:
                     // Events from while it was disabled are not sent (replay them if wanted).
                     parts.append("disabled_reason = NULL, failing_since = NULL, cursor = (SELECT ifnull(max(id), 0) FROM outbox_event)")
-                    summary.append("enabled")
                 case .disabled:
                     parts.append("disabled_reason = ?"); arguments.append("disabled by \(context.principal.name)")
-                    summary.append("disabled")
                 }
             }
-            guard !parts.isEmpty else { return current }
             parts.append("updated_at = ?"); arguments.append(context.at.millisecondsSince1970)
             arguments.append(id)
             try db.execute(sql: "UPDATE webhook_subscription SET \(parts.joined(separator: ", ")) WHERE id = ?", arguments: StatementArguments(arguments))
-            let action = changes.status == .disabled && current.status == .active ? "webhook.disable"
-                : changes.status == .active && current.status == .disabled ? "webhook.enable" : "webhook.update"
-            try AuditLog.append(db, context: context, AuditRecord(
-                action: action, targetType: "webhook", targetID: String(id), summary: summary.joined(separator: "; ")
-            ))
+            try AuditLog.append(db, context: context, record)
             return try WebhookRows.subscription(db, id)!
         }
     }
@@ -92,9 +81,7 @@ extension SQLiteShopStore {
             _ = try WebhookRows.require(db, id)
             try db.execute(sql: "UPDATE webhook_subscription SET secret = ?, updated_at = ? WHERE id = ?",
                            arguments: [secret, context.at.millisecondsSince1970, id])
-            try AuditLog.append(db, context: context, AuditRecord(
-                action: "webhook.rotate_secret", targetType: "webhook", targetID: String(id), summary: "new signing secret"
-            ))
+            try AuditLog.append(db, context: context, .webhookSecretRotated(id))
             return try WebhookRows.subscription(db, id)!
         }
     }
@@ -103,9 +90,7 @@ extension SQLiteShopStore {
         try await immediateWrite { db in
             let current = try WebhookRows.require(db, id)
             try db.execute(sql: "DELETE FROM webhook_subscription WHERE id = ?", arguments: [id])
-            try AuditLog.append(db, context: context, AuditRecord(
-                action: "webhook.delete", targetType: "webhook", targetID: String(id), summary: current.url
-            ))
+            try AuditLog.append(db, context: context, .webhookDeleted(current))
         }
     }
 
@@ -134,18 +119,21 @@ extension SQLiteShopStore {
             let subscriptions = try Row.fetchAll(db, sql: "SELECT id, events, cursor FROM webhook_subscription WHERE status = 'active'")
             var made = 0
             for subscription in subscriptions {
-                let id: Int64 = subscription[0]
-                let selection = try WebhookRows.decodeEvents(subscription[1])
+                let id: Int64 = try subscription.stored("id")
+                let selection = try WebhookRows.decodeEvents(try subscription.stored("events"))
                 let events = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT id, type, resource_type, resource_id FROM outbox_event WHERE id > ? ORDER BY id LIMIT ?
-                    """), arguments: [subscription[2] as Int64, limit])
+                    """), arguments: [try subscription.stored("cursor", as: Int64.self), limit])
                 guard let last = events.last else { continue }
                 for event in events {
-                    guard let type = EventType(rawValue: event[1]), type != .webhookTest, selection.matches(type) else { continue }
-                    try WebhookRows.insertDelivery(db, subscriptionID: id, eventID: event[0], resourceKey: "\(event[2] as String)/\(event[3] as String)", at: now)
+                    // An event type this version does not know (written by a
+                    // newer node) is not offered rather than stopping every
+                    // subscription's fan-out.
+                    guard let type = EventType(rawValue: try event.stored("type")), type != .webhookTest, selection.matches(type) else { continue }
+                    try WebhookRows.insertDelivery(db, subscriptionID: id, eventID: try event.stored("id"), resourceKey: try WebhookRows.resourceKey(event), at: now)
                     made += 1
                 }
-                try db.cachedStatement(sql: "UPDATE webhook_subscription SET cursor = ? WHERE id = ?").execute(arguments: [last[0] as Int64, id])
+                try db.cachedStatement(sql: "UPDATE webhook_subscription SET cursor = ? WHERE id = ?").execute(arguments: [try last.stored("id", as: Int64.self), id])
             }
             return made
         }
@@ -208,13 +196,10 @@ extension SQLiteShopStore {
                 guard let subscription = try WebhookRows.subscription(db, delivery.subscriptionID), subscription.status == .active,
                       let since = subscription.failingSince, time - since.millisecondsSince1970 >= disableAfterMilliseconds
                 else { return }
-                let hours = Double(time - since.millisecondsSince1970) / 3_600_000
-                let reason = "disabled automatically: every attempt failed for \(String(format: "%.1f", hours)) h (last: \(error.prefix(200)))"
+                let reason = AuditRecord.webhookFailingReason(failingFor: time - since.millisecondsSince1970, lastError: error)
                 try db.execute(sql: "UPDATE webhook_subscription SET status = 'disabled', disabled_reason = ?, updated_at = ? WHERE id = ?",
                                arguments: [reason, time, subscription.id])
-                try AuditLog.append(db, context: WriteContext(principal: .system("webhooks"), at: at), AuditRecord(
-                    action: "webhook.disable", targetType: "webhook", targetID: String(subscription.id), summary: reason
-                ))
+                try AuditLog.append(db, context: WriteContext(principal: .system("webhooks"), at: at), .webhookDisabledAutomatically(subscription.id, reason: reason))
             }
         }
     }
@@ -238,10 +223,7 @@ extension SQLiteShopStore {
             try db.execute(sql: """
                 UPDATE webhook_delivery SET status = 'pending', next_attempt_at = ?, lease_until = 0, created_at = ? WHERE id = ?
                 """, arguments: [context.at.millisecondsSince1970, context.at.millisecondsSince1970, deliveryID])
-            try AuditLog.append(db, context: context, AuditRecord(
-                action: "webhook.retry", targetType: "webhook", targetID: String(delivery.subscriptionID),
-                summary: "delivery \(deliveryID) of \(delivery.event.type.rawValue) \(delivery.event.eventID)"
-            ))
+            try AuditLog.append(db, context: context, .webhookDeliveryRetried(delivery))
             return try WebhookRows.delivery(db, deliveryID)!
         }
     }
@@ -258,23 +240,23 @@ extension SQLiteShopStore {
             let subscriptions = try Row.fetchAll(db, sql: sql, arguments: arguments)
             var made = 0
             for subscription in subscriptions {
-                let id: Int64 = subscription[0]
-                let selection = try WebhookRows.decodeEvents(subscription[1])
+                let id: Int64 = try subscription.stored("id")
+                let selection = try WebhookRows.decodeEvents(try subscription.stored("events"))
                 // Only events already offered: newer ones reach it by the fan-out.
                 let events = try Row.fetchAll(db, sql: """
                     SELECT id, type, resource_type, resource_id FROM outbox_event
                     WHERE at >= ? AND id <= (SELECT cursor FROM webhook_subscription WHERE id = ?) ORDER BY id
                     """, arguments: [since.millisecondsSince1970, id])
                 for event in events {
-                    guard let type = EventType(rawValue: event[1]), type != .webhookTest, selection.matches(type) else { continue }
-                    try WebhookRows.insertDelivery(db, subscriptionID: id, eventID: event[0], resourceKey: "\(event[2] as String)/\(event[3] as String)", at: context.at)
+                    // An event type this version does not know (written by a
+                    // newer node) is not offered rather than stopping every
+                    // subscription's fan-out.
+                    guard let type = EventType(rawValue: try event.stored("type")), type != .webhookTest, selection.matches(type) else { continue }
+                    try WebhookRows.insertDelivery(db, subscriptionID: id, eventID: try event.stored("id"), resourceKey: try WebhookRows.resourceKey(event), at: context.at)
                     made += 1
                 }
             }
-            try AuditLog.append(db, context: context, AuditRecord(
-                action: "webhook.replay", targetType: "webhook", targetID: only.map(String.init) ?? "*",
-                summary: "\(made) deliveries of events since \(since.iso8601)"
-            ))
+            try AuditLog.append(db, context: context, .webhookEventsReplayed(made, since: since, only: only))
             return made
         }
     }

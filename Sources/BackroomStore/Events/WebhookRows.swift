@@ -25,6 +25,11 @@ enum WebhookRows {
         )
     }
 
+    /// What deliveries of one resource are ordered by (`resource_type/resource_id`).
+    static func resourceKey(_ row: Row) throws -> String {
+        "\(try row.stored("resource_type", as: String.self))/\(try row.stored("resource_id", as: String.self))"
+    }
+
     static func subscription(_ row: Row) throws -> WebhookSubscription {
         WebhookSubscription(
             id: try row.stored("id"), url: try row.stored("url"), events: try decodeEvents(try row.stored("events")),

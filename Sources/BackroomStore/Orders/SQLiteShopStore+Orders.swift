@@ -78,24 +78,17 @@ extension SQLiteShopStore {
         try db.cachedStatement(sql: """
             UPDATE shop_order SET status = ?, payment_reference = ifnull(?, payment_reference), updated_at = ? WHERE id = ?
             """).execute(arguments: [transition.to.rawValue, request.paymentReference, context.at.millisecondsSince1970, order.id])
-        var note = request.note
-        if transition.stockEffect == .restockIfRequested {
-            let restockNote = request.restock ? "restocked" : "not restocked"
-            note = note.map { "\($0) (\(restockNote))" } ?? restockNote
-        }
-        if let reference = request.paymentReference {
-            note = note.map { "\($0) (payment \(reference))" } ?? "payment \(reference)"
-        }
+        let note = OrderEvent.transitionNote(
+            request.note, restockEffect: transition.stockEffect == .restockIfRequested, restocked: request.restock,
+            paymentReference: request.paymentReference
+        )
         let event = OrderEvent(
             at: context.at, actor: context.principal.name, event: request.action.rawValue,
             fromStatus: order.status, toStatus: transition.to, note: note
         )
         try OrderRows.appendEvent(db, orderID: order.id, event: event)
         if context.isAudited {
-            try AuditLog.append(db, context: context, AuditRecord(
-                action: "order.\(request.action.rawValue)", targetType: "order", targetID: number.rawValue,
-                summary: "\(order.status.label) → \(transition.to.label)" + (note.map { ": \($0)" } ?? "")
-            ))
+            try AuditLog.append(db, context: context, .orderTransition(number, request.action, from: order.status, to: transition.to, note: note))
         }
         if stockChanged { try self.bump(.stock, in: db) }
         try self.bump(.orders, in: db)

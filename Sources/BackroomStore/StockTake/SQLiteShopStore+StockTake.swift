@@ -92,10 +92,7 @@ extension SQLiteShopStore {
                 try Self.touch(db, takeID, context.at)
             }
             if context.isAudited, !applied.isEmpty || !unchanged.isEmpty {
-                try AuditLog.append(db, context: context, AuditRecord(
-                    action: "stock.take", targetType: "stock_take", targetID: String(takeID),
-                    summary: "\(applied.count) counts written, \(unchanged.count) unchanged, \(conflicts.count) to recount"
-                ))
+                try AuditLog.append(db, context: context, .stockTakeCommitted(takeID, written: applied.count, unchanged: unchanged.count, toRecount: conflicts.count))
             }
             return StockTakeCommit(applied: applied, unchanged: unchanged, conflicts: conflicts, remaining: left == 0 ? nil : try Self.stockTake(db, id: takeID))
         }

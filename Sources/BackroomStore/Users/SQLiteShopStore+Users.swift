@@ -16,10 +16,7 @@ extension SQLiteShopStore {
             }
             let id = db.lastInsertedRowID
             if context.isAudited {
-                try AuditLog.append(db, context: context, AuditRecord(
-                    action: "user.create", targetType: "user", targetID: user.email.rawValue,
-                    summary: "created \(user.role.rawValue) \"\(user.displayName)\""
-                ))
+                try AuditLog.append(db, context: context, .userCreated(user))
             }
             try self.bump(.users, in: db)
             return try UserRows.fetch(db, id: id)!
@@ -77,18 +74,7 @@ extension SQLiteShopStore {
                 .execute(arguments: [context.at.millisecondsSince1970, id])
         }
         if context.isAudited {
-            let action: String
-            if before.status != after.status {
-                action = after.status == .disabled ? "user.disable" : "user.enable"
-            } else if before.role != after.role {
-                action = "user.role"
-            } else {
-                action = "user.update"
-            }
-            try AuditLog.append(db, context: context, AuditRecord(
-                action: action, targetType: "user", targetID: before.email.rawValue,
-                summary: changes.summary(from: before, to: after)
-            ))
+            try AuditLog.append(db, context: context, .userUpdated(changes, from: before, to: after))
         }
         try self.bump(.users, in: db)
         return try UserRows.fetch(db, id: id)!
@@ -101,10 +87,7 @@ extension SQLiteShopStore {
             try db.cachedStatement(sql: "UPDATE user SET password_hash = ?, updated_at = ? WHERE id = ?").execute(arguments: [hash, ms, userID])
             try db.cachedStatement(sql: "UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").execute(arguments: [ms, userID])
             if context.isAudited {
-                try AuditLog.append(db, context: context, AuditRecord(
-                    action: "user.password", targetType: "user", targetID: user.email.rawValue,
-                    summary: "password reset; all sessions revoked"
-                ))
+                try AuditLog.append(db, context: context, .passwordReset(user))
             }
             try self.bump(.users, in: db)
         }
@@ -148,10 +131,7 @@ extension SQLiteShopStore {
                 .execute(arguments: [context.at.millisecondsSince1970, userID, context.at.millisecondsSince1970])
             let count = db.changesCount
             if context.isAudited {
-                try AuditLog.append(db, context: context, AuditRecord(
-                    action: "user.revoke_tokens", targetType: "user", targetID: user.email.rawValue,
-                    summary: "revoked \(count) session\(count == 1 ? "" : "s")"
-                ))
+                try AuditLog.append(db, context: context, .sessionsRevoked(user, count: count))
             }
             return count
         }
