@@ -181,7 +181,7 @@ struct RouteFlowTests {
     func otherProcessWrites() async throws {
         let server = try await TestServer()
         try await server.test.product("MUG-1", name: "Before", stock: 10)
-        let watcher = RevisionWatcher(store: server.shop.store, logger: Logger(label: "test")) { previous, current in
+        let watcher = RevisionWatcher(shop: server.shop, logger: Logger(label: "test")) { previous, current in
             if previous.catalog != current.catalog { server.parts.cache.invalidateAll() }
         }
         let start = await watcher.check(since: nil)

@@ -36,14 +36,14 @@ public enum OperatorSignIn {
             } catch let error as BackroomError {
                 throw BackroomError.unauthenticated("The token was refused: \(error.message)")
             }
-            try checkStaff(user)
+            try AuthService.requireStaff(user)
             if let email, (try? Email(email)) != user.email {
                 throw BackroomError.validation("operator", "The token belongs to \(user.email), not \(email).")
             }
             return Session(principal: user.principal, token: token, openedHere: false)
         }
         if demo {
-            let user = try await staffAccount(email ?? demoOperator, shop: shop)
+            let user = try await shop.auth.staffAccount(email ?? demoOperator)
             return Session(principal: user.principal, token: nil, openedHere: false)
         }
         guard let email else {
@@ -51,7 +51,7 @@ public enum OperatorSignIn {
                 "operator", "Who is operating? Give --operator EMAIL (a staff account; the console asks its password), --token TOKEN, or --demo."
             )
         }
-        let account = try await staffAccount(email, shop: shop)
+        let account = try await shop.auth.staffAccount(email)
         var lastError: (any Error)?
         for attempt in 1...attempts {
             let prompt = attempt == 1 ? "Password for \(account.email): " : "Wrong email or password; try again: "
@@ -60,33 +60,13 @@ public enum OperatorSignIn {
             }
             do {
                 let grant = try await shop.auth.login(email: account.email.rawValue, password: password)
-                try checkStaff(grant.user)
+                try AuthService.requireStaff(grant.user)
                 return Session(principal: grant.user.principal, token: grant.token, openedHere: true)
             } catch let error as BackroomError where error.code == .unauthenticated {
                 lastError = error
             }
         }
         throw lastError ?? BackroomError.unauthenticated("The email or the password is wrong.")
-    }
-
-    /// An existing, enabled viewer, operator or admin.
-    static func staffAccount(_ email: String, shop: Shop) async throws -> User {
-        let address: Email
-        do {
-            address = try Email(email)
-        } catch {
-            throw BackroomError.validation("operator", "--operator takes a staff account's email; \"\(email)\" is not an email address.")
-        }
-        guard let credentials = try await shop.store.credentials(for: address) else {
-            throw BackroomError(.notFound, "There is no account \(address) in this store; `backroom user add --role operator` creates one.")
-        }
-        try checkStaff(credentials.user)
-        return credentials.user
-    }
-
-    static func checkStaff(_ user: User) throws {
-        guard !user.isDisabled else { throw BackroomError.forbidden("\(user.email) is disabled and cannot operate the console.") }
-        guard user.role.isStaff else { throw BackroomError.forbidden("\(user.email) is a customer; the console is for viewers, operators and admins.") }
     }
 }
 

@@ -78,7 +78,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = buildRouter(parts, configuration: configuration)
     let cache = parts.cache
-    let watcher = RevisionWatcher(store: parts.shop.store, interval: configuration.revisionPollInterval, logger: logger) { previous, current in
+    let watcher = RevisionWatcher(shop: parts.shop, interval: configuration.revisionPollInterval, logger: logger) { previous, current in
         if previous.catalog != current.catalog { cache.invalidateAll() }
     }
     let sweeper = HoldSweeper(carts: parts.shop.carts, interval: configuration.holdSweepInterval, logger: logger)

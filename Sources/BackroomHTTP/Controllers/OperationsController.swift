@@ -21,7 +21,7 @@ struct OperationsController {
         }
         router.get("/readyz") { _, _ in
             do {
-                _ = try await shop.store.revision()
+                _ = try await shop.revision()
                 return try JSONResponse.make(["status": "ready"])
             } catch {
                 return try JSONResponse.make(["status": "store unreachable"], status: .serviceUnavailable)

@@ -4,7 +4,9 @@ import BackroomCore
 /// these services, and every write is one store transaction. The HTTP API
 /// and the console both drive this, so they enforce the same rules.
 public final class Shop: Sendable {
-    public let store: any ShopStore
+    /// Reached only through the services: nothing above them may know
+    /// which store runs underneath.
+    let store: any ShopStore
     public let clock: any TimeSource
     public let configuration: ShopConfiguration
     public let changes: ShopChangeFeed

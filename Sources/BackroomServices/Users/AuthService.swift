@@ -79,4 +79,28 @@ public struct AuthService: Sendable {
         guard APIToken.isWellFormed(token) else { return }
         _ = try await store.revokeToken(hash: APIToken.hash(token), at: clock.now())
     }
+
+    /// The staff account an operator names when the console starts, before
+    /// any password is asked: an enabled viewer, operator or admin. Only the
+    /// console, on the machine that holds the store, asks this; the HTTP API
+    /// never does (it would tell strangers which emails have accounts).
+    public func staffAccount(_ email: String) async throws -> User {
+        let address: Email
+        do {
+            address = try Email(email)
+        } catch {
+            throw BackroomError.validation("operator", "--operator takes a staff account's email; \"\(email)\" is not an email address.")
+        }
+        guard let credentials = try await store.credentials(for: address) else {
+            throw BackroomError(.notFound, "There is no account \(address) in this store; `backroom user add --role operator` creates one.")
+        }
+        try Self.requireStaff(credentials.user)
+        return credentials.user
+    }
+
+    /// Refuses a disabled account and a customer: the console is for staff.
+    public static func requireStaff(_ user: User) throws(BackroomError) {
+        guard !user.isDisabled else { throw .forbidden("\(user.email) is disabled and cannot operate the console.") }
+        guard user.role.isStaff else { throw .forbidden("\(user.email) is a customer; the console is for viewers, operators and admins.") }
+    }
 }
