@@ -100,4 +100,22 @@ struct StoredValueTests {
         #expect(error?.code == .internalError)
         #expect(error?.message.contains("reorder_point") == true)
     }
+
+    @Test("a failure SQLite reports beyond the known cases leaves the store as internal_error with SQLite's reason, not its statement")
+    func unknownStoreFailure() async throws {
+        let test = try TestShop()
+        _ = try await test.product("MUG-1", stock: 10)
+        try await test.store.pool.write { db in try db.execute(sql: "DROP TABLE audit_log") }
+        let read = await #expect(throws: BackroomError.self) {
+            _ = try await test.store.auditLog(matching: AuditFilter(), window: ListWindow(limit: 10))
+        }
+        #expect(read?.code == .internalError)
+        #expect(read?.message == "store error: no such table: audit_log")
+        let write = await #expect(throws: BackroomError.self) {
+            _ = try await test.store.changeStock(SKU(trusted: "MUG-1"), .adjust(by: 1), reason: .received, reference: nil,
+                                                 context: WriteContext(principal: .system("test"), at: test.clock.now()))
+        }
+        #expect(write?.code == .internalError && write?.message.contains("audit_log") == true)
+        #expect(try await test.store.inventoryItem(SKU(trusted: "MUG-1"), now: test.clock.now())?.stock.onHand == 10, "nothing was written")
+    }
 }

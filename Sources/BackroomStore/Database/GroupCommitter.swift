@@ -103,7 +103,7 @@ final class GroupCommitter: Sendable {
                             }
                         } catch {
                             job.outcome = .failed
-                            job.fail(StoreErrors.translateAny(error))
+                            job.fail(StoreErrors.leaving(error))
                         }
                     }
                     return .commit
@@ -114,7 +114,7 @@ final class GroupCommitter: Sendable {
                 if case .succeeded(let deliver) = job.outcome { deliver() }
             }
         } catch {
-            let translated = StoreErrors.translateAny(error)
+            let translated = StoreErrors.leaving(error)
             for job in batch {
                 if case .failed = job.outcome { continue }
                 job.fail(translated)

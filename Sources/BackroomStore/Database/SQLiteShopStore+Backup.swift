@@ -23,8 +23,7 @@ extension SQLiteShopStore: StoreBackup {
             try FileManager.default.moveItem(atPath: partial, toPath: path)
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
-            if let error = error as? DatabaseError { throw StoreErrors.translate(error) }
-            throw error
+            throw StoreErrors.leaving(error)
         }
         let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
         let elapsed = Int64((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)

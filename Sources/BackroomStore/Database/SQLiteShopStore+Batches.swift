@@ -84,7 +84,7 @@ extension SQLiteShopStore {
         } catch is BackroomError {
             return nil
         } catch {
-            guard StoreErrors.translateAny(error) is BackroomError else { throw error }
+            guard StoreErrors.translateAny(error) is BackroomError else { throw StoreErrors.leaving(error) }
             return nil
         }
     }

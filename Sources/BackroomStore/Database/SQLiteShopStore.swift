@@ -76,11 +76,7 @@ public final class SQLiteShopStore: ShopStore {
 
     /// Runs `body` on a reader, in a snapshot.
     func snapshotRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.read(body)
-        } catch let error as DatabaseError {
-            throw StoreErrors.translate(error)
-        }
+        try await StoreErrors.translating { try await pool.read(body) }
     }
 
     // MARK: Revisions
@@ -115,15 +111,15 @@ public final class SQLiteShopStore: ShopStore {
 
     /// Updates the query planner's statistics (after bulk loads).
     public func optimize() async throws {
-        try await pool.writeWithoutTransaction { db in
-            try db.execute(sql: "ANALYZE; PRAGMA optimize")
+        try await StoreErrors.translating {
+            try await pool.writeWithoutTransaction { db in try db.execute(sql: "ANALYZE; PRAGMA optimize") }
         }
     }
 
     /// Writes the WAL back into the database file.
     public func checkpoint() throws {
-        try pool.writeWithoutTransaction { db in
-            _ = try db.checkpoint(.truncate)
+        try StoreErrors.translating {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         }
     }
 
@@ -135,6 +131,36 @@ public final class SQLiteShopStore: ShopStore {
 
 /// Maps SQLite failures to Backroom errors without leaking SQL.
 public enum StoreErrors {
+    /// An error as it leaves the store. What SQLite reports becomes a
+    /// `BackroomError`: the known cases as in `translate`, anything else (a
+    /// corrupt file, an I/O failure) an `internal_error` carrying SQLite's
+    /// reason, never the statement, so no module above the store needs to
+    /// know which database it runs on. The store's own errors pass as they
+    /// are (a batch undone on purpose travels as one).
+    static func leaving(_ error: any Error) -> any Error {
+        guard let error = error as? DatabaseError else { return error }
+        let translated = translate(error)
+        guard let unknown = translated as? DatabaseError else { return translated }
+        return BackroomError(.internalError, "store error: \(unknown.message ?? "SQLite error \(unknown.resultCode.rawValue)")")
+    }
+
+    /// Runs `body`; SQLite's errors leave as `BackroomError` (see `leaving`).
+    static func translating<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw leaving(error)
+        }
+    }
+
+    static func translating<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw leaving(error)
+        }
+    }
+
     static func translateAny(_ error: any Error) -> any Error {
         if let error = error as? DatabaseError { return translate(error) }
         return error
@@ -158,14 +184,6 @@ public enum StoreErrors {
         default:
             return error
         }
-    }
-
-    /// One line for an operator about an error the store let through (a
-    /// corrupt file, an I/O failure), without the SQL; nil for any other error.
-    /// Callers need not know which database the store runs on.
-    public static func operatorMessage(_ error: any Error) -> String? {
-        guard let error = error as? DatabaseError else { return nil }
-        return "store error: \(error.message ?? "SQLite error \(error.resultCode.rawValue)")"
     }
 
     /// Whether the error is a UNIQUE violation (a duplicate SKU or email).

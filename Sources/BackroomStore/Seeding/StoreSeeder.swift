@@ -15,6 +15,10 @@ public struct StoreSeeder {
     }
 
     public func run(_ plan: SeedPlan, progress: (SeedProgress) -> Void = { _ in }) throws -> SeedReport {
+        try StoreErrors.translating { try load(plan, progress: progress) }
+    }
+
+    private func load(_ plan: SeedPlan, progress: (SeedProgress) -> Void) throws -> SeedReport {
         var random = SeededRandom(seed: plan.seed)
         var report = SeedReport()
         // Random-order index inserts need the indexes in memory; the writer's

@@ -1,6 +1,5 @@
 import ArgumentParser
 import BackroomCore
-import BackroomStore
 import Foundation
 
 /// Runs a command body and turns failures into one clear line on stderr and
@@ -13,10 +12,6 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(error.code == .validationFailed ? 64 : 1)
     } catch let error as ExitCode {
         throw error
-    } catch let error where StoreErrors.operatorMessage(error) != nil {
-        // The statement text is for developers; the operator gets the store's reason.
-        printError(StoreErrors.operatorMessage(error)!)
-        throw ExitCode(1)
     } catch {
         printError(String(describing: error))
         throw ExitCode(1)
