@@ -10,7 +10,8 @@ log="$(mktemp -t backroom-tests.XXXXXX)"
 # In its own session, so the kill reaches the test process under swiftpm,
 # and on a pseudo-terminal (`script`): swiftpm holds the tests' output back
 # until they end when it writes to a pipe, and a killed run would say nothing.
-command="swift test$(printf ' %q' "$@")"
+command="swift test"
+[ "$#" -gt 0 ] && command+="$(printf ' %q' "$@")"
 setsid script --quiet --flush --return --command "$command" /dev/null </dev/null >"$log" 2>&1 &
 tests=$!
 tail -n +1 -f --pid="$tests" "$log" &
