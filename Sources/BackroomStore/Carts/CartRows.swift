@@ -15,12 +15,13 @@ enum CartRows {
 
     static func header(_ db: Database, _ id: CartID) throws -> Header? {
         let statement = try db.cachedStatement(sql: "SELECT customer_id, status, currency, order_id, created_at, updated_at, first_hold_at FROM cart WHERE id = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [id.rawValue]) else { return nil }
-        return Header(
-            id: id, customerID: try row.stored("customer_id"), status: try row.stored("status", as: CartStatus.self),
-            currency: try row.currency("currency"), orderID: try row.stored("order_id"), firstHoldAt: try row.timestampIfPresent("first_hold_at"),
-            createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at")
-        )
+        return try RowsDecoded.one(statement, arguments: [id.rawValue]) { row in
+            Header(
+                id: id, customerID: try row.stored("customer_id"), status: try row.stored("status", as: CartStatus.self),
+                currency: try row.currency("currency"), orderID: try row.stored("order_id"), firstHoldAt: try row.timestampIfPresent("first_hold_at"),
+                createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at")
+            )
+        }
     }
 
     /// The cart with its lines, current prices and live holds.
@@ -34,7 +35,7 @@ enum CartRows {
             WHERE l.cart_id = ?
             ORDER BY l.added_at, l.product_id
             """)
-        let lines = try Row.fetchAll(statement, arguments: [now.millisecondsSince1970, id.rawValue]).map { row -> CartLine in
+        let lines = try RowsDecoded.all(statement, arguments: [now.millisecondsSince1970, id.rawValue]) { row -> CartLine in
             let holdQuantity: Int64? = try row.stored("hold_quantity")
             let holdExpiry = try row.timestampIfPresent("hold_expires_at")
             let hold = holdQuantity.flatMap { quantity in holdExpiry.map { Hold(quantity: quantity, expiresAt: $0) } }

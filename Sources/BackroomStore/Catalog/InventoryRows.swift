@@ -31,12 +31,12 @@ enum InventoryRows {
 
     static func fetch(_ db: Database, sku: SKU, now: Timestamp) throws -> InventoryItem? {
         let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM product p WHERE p.sku = ?")
-        return try Row.fetchOne(statement, arguments: [now.millisecondsSince1970, sku.rawValue]).map(decode)
+        return try RowsDecoded.one(statement, arguments: [now.millisecondsSince1970, sku.rawValue], decode)
     }
 
     static func fetch(_ db: Database, id: Int64, now: Timestamp) throws -> InventoryItem? {
         let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM product p WHERE p.id = ?")
-        return try Row.fetchOne(statement, arguments: [now.millisecondsSince1970, id]).map(decode)
+        return try RowsDecoded.one(statement, arguments: [now.millisecondsSince1970, id], decode)
     }
 
     static func require(_ db: Database, sku: SKU, now: Timestamp) throws -> InventoryItem {

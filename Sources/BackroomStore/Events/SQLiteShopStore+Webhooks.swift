@@ -16,7 +16,7 @@ extension SQLiteShopStore {
             }
             sql += " ORDER BY e.id LIMIT ?"
             arguments.append(limit)
-            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map(WebhookRows.event)
+            return try RowsDecoded.all(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments), WebhookRows.event)
         }
     }
 

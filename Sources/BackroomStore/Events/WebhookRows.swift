@@ -41,8 +41,7 @@ enum WebhookRows {
     }
 
     static func subscription(_ db: Database, _ id: Int64) throws -> WebhookSubscription? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(subscriptionColumns) FROM webhook_subscription WHERE id = ?"), arguments: [id])
-            .map(subscription)
+        try RowsDecoded.one(db.cachedStatement(sql: "SELECT \(subscriptionColumns) FROM webhook_subscription WHERE id = ?"), arguments: [id], subscription)
     }
 
     static func require(_ db: Database, _ id: Int64) throws -> WebhookSubscription {
@@ -61,9 +60,9 @@ enum WebhookRows {
     }
 
     static func delivery(_ db: Database, _ id: Int64) throws -> WebhookDelivery? {
-        try Row.fetchOne(db.cachedStatement(sql: """
+        try RowsDecoded.one(db.cachedStatement(sql: """
             SELECT \(deliveryColumns) FROM webhook_delivery d JOIN outbox_event e ON e.id = d.event_id WHERE d.id = ?
-            """), arguments: [id]).map(delivery)
+            """), arguments: [id], delivery)
     }
 
     static func deliveries(_ filter: DeliveryFilter) -> KeysetQuery {

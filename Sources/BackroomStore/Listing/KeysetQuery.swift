@@ -129,23 +129,26 @@ struct KeysetQuery {
     func fetchWindow<Item>(_ db: Database, _ window: ListWindow, decode: (Row) throws -> Item) throws -> Window<Item> {
         let limit = window.limit
         let (parts, reversed) = try windowParts(window)
-        var rows: [Row] = []
-        for part in parts where rows.count <= limit {
-            let statement = try db.cachedStatement(sql: part.sql)
-            let fetched = try Row.fetchAll(statement, arguments: StatementArguments(part.arguments))
-            rows += fetched.prefix(limit + 1 - rows.count)
+        // Decoded as the cursor reads them (see `RowsDecoded`); one row past
+        // the limit says whether there is more.
+        var page: [(item: Item, key: KeysetKey)] = []
+        page.reserveCapacity(limit)
+        var overflow = false
+        for part in parts where !overflow {
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: part.sql), arguments: StatementArguments(part.arguments))
+            try withExtendedLifetime(cursor) {
+                while let row = try cursor.next() {
+                    guard page.count < limit else {
+                        overflow = true
+                        break
+                    }
+                    page.append((try decode(row), try key(of: row)))
+                }
+            }
         }
-        let overflow = rows.count > limit
-        var page = Array(rows.prefix(limit))
         if reversed { page.reverse() }
-        var items: [Item] = []
-        var keys: [KeysetKey] = []
-        items.reserveCapacity(page.count)
-        keys.reserveCapacity(page.count)
-        for row in page {
-            items.append(try decode(row))
-            keys.append(try key(of: row))
-        }
+        let items = page.map(\.item)
+        let keys = page.map(\.key)
         var hasMoreBefore = false
         var hasMoreAfter = false
         switch window.anchor {

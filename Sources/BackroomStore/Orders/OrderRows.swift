@@ -31,14 +31,14 @@ enum OrderRows {
     }
 
     static func fetchOrder(_ db: Database, id: Int64) throws -> Order? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM shop_order o WHERE o.id = ?"), arguments: [id]).map(decode)
+        try RowsDecoded.one(db.cachedStatement(sql: "SELECT \(columns) FROM shop_order o WHERE o.id = ?"), arguments: [id], decode)
     }
 
     static func lines(_ db: Database, orderID: Int64, currency: Currency) throws -> [OrderLine] {
-        try Row.fetchAll(
+        try RowsDecoded.all(
             db.cachedStatement(sql: "SELECT product_id, sku, name, unit_price, quantity, line_total FROM order_line WHERE order_id = ? ORDER BY line_number"),
             arguments: [orderID]
-        ).map { row in
+        ) { row in
             OrderLine(
                 productID: try row.stored("product_id"), sku: SKU(trusted: try row.stored("sku")), name: try row.stored("name"),
                 unitPrice: Money(minorUnits: try row.stored("unit_price"), currency: currency), quantity: try row.stored("quantity"),
@@ -48,10 +48,10 @@ enum OrderRows {
     }
 
     static func timeline(_ db: Database, orderID: Int64) throws -> [OrderEvent] {
-        try Row.fetchAll(
+        try RowsDecoded.all(
             db.cachedStatement(sql: "SELECT at, actor, event, from_status, to_status, note FROM order_event WHERE order_id = ? ORDER BY id"),
             arguments: [orderID]
-        ).map { row in
+        ) { row in
             OrderEvent(
                 at: try row.timestamp("at"), actor: try row.stored("actor"), event: try row.stored("event"),
                 fromStatus: try row.stored("from_status", as: OrderStatus?.self),

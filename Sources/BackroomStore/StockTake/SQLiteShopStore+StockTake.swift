@@ -138,7 +138,7 @@ extension SQLiteShopStore {
             sql += " AND l.product_id = ?"
             arguments += [productID]
         }
-        return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY l.last_scanned_at DESC, p.sku"), arguments: arguments).map { line in
+        return try RowsDecoded.all(db.cachedStatement(sql: sql + " ORDER BY l.last_scanned_at DESC, p.sku"), arguments: arguments) { line in
             StockTakeLine(
                 sku: SKU(trusted: try line.stored("sku")), name: try line.stored("name"), expected: try line.stored("expected"),
                 counted: try line.stored("counted"), scans: try line.stored("scans"),

@@ -15,8 +15,10 @@ extension SQLiteShopStore {
                 let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 var arguments: StatementArguments = [now.millisecondsSince1970]
                 arguments += StatementArguments(chunk.map(\.rawValue))
-                let rows = try Row.fetchAll(db, sql: "SELECT \(InventoryRows.columns) FROM product p WHERE p.sku IN (\(placeholders))", arguments: arguments)
-                items += try rows.map(InventoryRows.decode)
+                items += try RowsDecoded.all(
+                    db.makeStatement(sql: "SELECT \(InventoryRows.columns) FROM product p WHERE p.sku IN (\(placeholders))"), arguments: arguments,
+                    InventoryRows.decode
+                )
             }
             return items
         }
@@ -24,17 +26,17 @@ extension SQLiteShopStore {
 
     public func movements(afterID: Int64, limit: Int) async throws -> [StockMovement] {
         try await snapshotRead { db in
-            try Row.fetchAll(
+            try RowsDecoded.all(
                 db.cachedStatement(sql: "SELECT \(Ledger.columns) FROM stock_movement m JOIN product p ON p.id = m.product_id WHERE m.id > ? ORDER BY m.id LIMIT ?"),
-                arguments: [afterID, limit]
-            ).map(Ledger.decode)
+                arguments: [afterID, limit], Ledger.decode
+            )
         }
     }
 
     public func orderLines(afterOrderID: Int64, orders: Int) async throws -> [OrderLineRecord] {
         let currency = self.currency
         return try await snapshotRead { db in
-            try Row.fetchAll(
+            try RowsDecoded.all(
                 db.cachedStatement(sql: """
                     SELECT o.id, o.placed_at, l.product_id, l.sku, l.name, l.unit_price, l.quantity, l.line_total
                     FROM (SELECT id, placed_at FROM shop_order WHERE id > ? ORDER BY id LIMIT ?) o
@@ -42,7 +44,7 @@ extension SQLiteShopStore {
                     ORDER BY o.id, l.line_number
                     """),
                 arguments: [afterOrderID, orders]
-            ).map { row in
+            ) { row in
                 let orderID: Int64 = try row.stored("id")
                 return OrderLineRecord(
                     orderID: orderID, number: OrderNumber(id: orderID), placedAt: try row.timestamp("placed_at"),

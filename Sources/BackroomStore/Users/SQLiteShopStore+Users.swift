@@ -29,11 +29,10 @@ extension SQLiteShopStore {
 
     public func credentials(for email: Email) async throws -> UserCredentials? {
         try await snapshotRead { db in
-            let row = try Row.fetchOne(
+            try RowsDecoded.one(
                 db.cachedStatement(sql: "SELECT \(UserRows.columns), u.password_hash FROM user u WHERE u.email = ?"),
                 arguments: [email.rawValue]
-            )
-            return try row.map { UserCredentials(user: try UserRows.decode($0), passwordHash: try $0.stored("password_hash")) }
+            ) { UserCredentials(user: try UserRows.decode($0), passwordHash: try $0.stored("password_hash")) }
         }
     }
 
@@ -109,10 +108,10 @@ extension SQLiteShopStore {
 
     public func user(forTokenHash hash: [UInt8], now: Timestamp) async throws -> User? {
         try await snapshotRead { db in
-            try Row.fetchOne(db.cachedStatement(sql: """
+            try RowsDecoded.one(db.cachedStatement(sql: """
                 SELECT \(UserRows.columns) FROM api_token t JOIN user u ON u.id = t.user_id
                 WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND u.status = 'active'
-                """), arguments: [Data(hash), now.millisecondsSince1970]).map(UserRows.decode)
+                """), arguments: [Data(hash), now.millisecondsSince1970], UserRows.decode)
         }
     }
 

@@ -14,7 +14,7 @@ enum UserRows {
     }
 
     static func fetch(_ db: Database, id: Int64) throws -> User? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM user u WHERE u.id = ?"), arguments: [id]).map(decode)
+        try RowsDecoded.one(db.cachedStatement(sql: "SELECT \(columns) FROM user u WHERE u.id = ?"), arguments: [id], decode)
     }
 
     static func query(filter: UserFilter, sort: UserSort) -> KeysetQuery {
