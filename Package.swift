@@ -72,7 +72,6 @@ let package = Package(
             name: "BackroomBenchmarks",
             dependencies: [
                 "BackroomCore", "BackroomStore", "BackroomServices", "BackroomTelemetry", "BackroomConsole", "TerminalKit",
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

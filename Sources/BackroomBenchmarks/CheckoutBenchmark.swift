@@ -2,7 +2,6 @@ import BackroomCore
 import BackroomServices
 import BackroomStore
 import Foundation
-import GRDB
 import Synchronization
 
 /// Checkouts per second through the service layer at several concurrency
@@ -68,16 +67,8 @@ public struct CheckoutBenchmark {
         }
         let shop = Shop(store: store, currency: store.currency, configuration: ShopConfiguration(passwordCost: 4))
         _ = try StoreSeeder(store: store).run(SeedPlan(products: 1000, users: 0, orders: 0, seed: 7, passwordHash: "", now: SystemTimeSource().now()))
-        try await store.pool.write { db in 
-            // Plenty of stock everywhere, recorded in the ledger like any delivery.
-            try db.execute(sql: """
-                DELETE FROM stock_movement;
-                UPDATE product SET on_hand = 1000000, status = 'active';
-                INSERT INTO stock_movement (product_id, delta, reason, actor, on_hand_after, created_at)
-                    SELECT id, 1000000, 'received', 'bench', 1000000, 0 FROM product;
-                """)
-        }
-        let skus = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT sku FROM product") }.map(SKU.init(trusted:))
+        try await store.stockEveryProductForBenchmark()
+        let skus = try await store.sampleSKUs()
         var carts: [CartID] = []
         var random = SeededRandom(seed: UInt64(level))
         for _ in 0..<checkoutsPerLevel {
@@ -104,11 +95,11 @@ public struct CheckoutBenchmark {
                         }
                     case .raw:
                         while let cart = queue.next() {
-                            try await sample.time { try await Self.rawCheckouts(store.pool, carts: [cart]) }
+                            try await sample.time { try await store.rawCheckouts([cart]) }
                         }
                     case .rawBatched(let batch):
                         while case let carts = queue.next(batch), !carts.isEmpty {
-                            try await sample.time { try await Self.rawCheckouts(store.pool, carts: carts) }
+                            try await sample.time { try await store.rawCheckouts(carts) }
                         }
                     }
                     return sample
@@ -122,52 +113,6 @@ public struct CheckoutBenchmark {
         let violations = try await store.checkInvariants(now: SystemTimeSource().now())
         if case .service = mode, !violations.isEmpty { throw BackroomError(.internalError, "check found \(violations.count) violations after the run") }
         return Outcome(perSecond: Double(carts.count) / seconds, latency: latency)
-    }
-
-    /// The same rows checkout reads and writes, without the service layer's
-    /// validation, authorisation and result building; all `carts` in one
-    /// transaction.
-    private static func rawCheckouts(_ pool: DatabasePool, carts: [CartID]) async throws {
-        try await pool.writeWithoutTransaction { db in
-            try db.inTransaction(.immediate) {
-                for cart in carts { try rawCheckout(db, cart: cart) }
-                return .commit
-            }
-        }
-    }
-
-    private static func rawCheckout(_ db: Database, cart: CartID) throws {
-        let lines = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT l.product_id, l.quantity, p.sku, p.name, p.price, ifnull(h.quantity, 0)
-            FROM cart_line l JOIN product p ON p.id = l.product_id
-            LEFT JOIN stock_hold h ON h.cart_id = l.cart_id AND h.product_id = l.product_id
-            WHERE l.cart_id = ?
-            """), arguments: [cart.rawValue])
-        var total: Int64 = 0
-        var items: Int64 = 0
-        for line in lines {
-            let quantity: Int64 = line[1]
-            let held: Int64 = line[5]
-            try db.cachedStatement(sql: "UPDATE product SET held = held - ?, allocated = allocated + ? WHERE id = ? AND on_hand - (held - ?) - (allocated + ?) >= 0")
-                .execute(arguments: [held, quantity, line[0], held, quantity])
-            total += (line[4] as Int64) * quantity
-            items += quantity
-        }
-        try db.cachedStatement(sql: "DELETE FROM stock_hold WHERE cart_id = ?").execute(arguments: [cart.rawValue])
-        try db.cachedStatement(sql: """
-            INSERT INTO shop_order (status, email, currency, item_count, subtotal, total, ship_name, ship_line1, ship_city,
-                ship_postal_code, ship_country, cart_id, placed_at, updated_at)
-            VALUES ('pending_payment', 'bench@example.com', 'EUR', ?, ?, ?, 'Bench', 'Street 1', 'Berlin', '10115', 'DE', ?, 0, 0)
-            """).execute(arguments: [items, total, total, cart.rawValue])
-        let orderID = db.lastInsertedRowID
-        for (index, line) in lines.enumerated() {
-            try db.cachedStatement(sql: "INSERT INTO order_line VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(arguments: [
-                orderID, index + 1, line[0], line[2], line[3], line[4], line[1], (line[4] as Int64) * (line[1] as Int64),
-            ])
-        }
-        try db.cachedStatement(sql: "INSERT INTO order_event (order_id, at, actor, event, to_status) VALUES (?, 0, 'bench', 'placed', 'pending_payment')")
-            .execute(arguments: [orderID])
-        try db.cachedStatement(sql: "UPDATE cart SET status = 'checked_out', order_id = ? WHERE id = ?").execute(arguments: [orderID, cart.rawValue])
     }
 }
 

@@ -2,7 +2,6 @@ import BackroomCore
 import BackroomServices
 import BackroomStore
 import Foundation
-import GRDB
 
 /// A large stock take on a seeded store: what each scan costs while the
 /// operator counts, and what the commit of every count in one transaction
@@ -21,12 +20,7 @@ public struct StockTakeBenchmark {
         let shop = Shop(store: store, currency: store.currency)
         let counter = Principal.system("stock-take-bench")
         let limit = counts
-        let rows: [(sku: String, onHand: Int64, committed: Int64)] = try await store.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT sku, on_hand, allocated + held AS committed FROM product
-                WHERE status = 'active' ORDER BY id DESC LIMIT ?
-                """, arguments: [limit]).map { ($0[0], $0[1], $0[2]) }
-        }
+        let rows = try await store.activeStockSample(limit: limit)
         guard rows.count == counts else {
             throw BackroomError(.notFound, "The store has \(rows.count) active products; seed at least \(counts).")
         }
@@ -37,7 +31,7 @@ public struct StockTakeBenchmark {
         for (index, row) in rows.enumerated() {
             let counted = max(row.committed, row.onHand + Int64(index % 5) - 2)
             take = try await scans.time {
-                try await shop.inventory.count(row.sku, quantity: counted, in: take, repeat: .replace, by: counter)
+                try await shop.inventory.count(row.sku.rawValue, quantity: counted, in: take, repeat: .replace, by: counter)
             }
         }
         let scanSeconds = Double(DispatchTime.now().uptimeNanoseconds - scanning) / 1e9

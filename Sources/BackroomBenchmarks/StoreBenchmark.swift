@@ -1,7 +1,6 @@
 import BackroomCore
 import BackroomStore
 import Foundation
-import GRDB
 
 /// Store figures on a big catalog: seeding speed, lookup by SKU, and the
 /// cost of a keyset page deep in the table against the first page.
@@ -21,7 +20,7 @@ public struct StoreBenchmark {
     public func run() async throws {
         print("# store benchmark: \(products) products in \(path)")
         let store = try SQLiteShopStore(path: path)
-        let existing = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM product")! }
+        let existing = try await store.productRowCount()
         if existing < products {
             let started = Date()
             let report = try StoreSeeder(store: store).run(SeedPlan(
@@ -32,9 +31,7 @@ public struct StoreBenchmark {
                          report.products, seconds, Double(report.products) / seconds))
         }
         let now = SystemTimeSource().now()
-        let skus = try await store.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT sku FROM product WHERE id % 97 = 0 LIMIT 10000")
-        }.map(SKU.init(trusted:))
+        let skus = try await store.sampleSKUs(every: 97, limit: 10_000)
         var lookup = LatencySample()
         let lookupStart = DispatchTime.now().uptimeNanoseconds
         for index in 0..<lookups {
@@ -45,12 +42,12 @@ public struct StoreBenchmark {
                      formatDuration(nanoseconds: lookup.percentile(50)), formatDuration(nanoseconds: lookup.percentile(99))))
 
         var trivial = LatencySample()
-        for _ in 0..<10_000 { _ = try await trivial.time { try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") } } }
+        for _ in 0..<10_000 { _ = try await trivial.time { try await store.trivialRead() } }
         var syncLookup = LatencySample()
         for index in 0..<10_000 {
             let sku = skus[index % skus.count]
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = try store.pool.read { db in try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM product WHERE sku = ?"), arguments: [sku.rawValue]) }
+            try store.blockingProductRead(sku)
             syncLookup.record(DispatchTime.now().uptimeNanoseconds - start)
         }
         print("floor: GRDB async read of SELECT 1 p50 \(formatDuration(nanoseconds: trivial.percentile(50))); the same lookup as a blocking read p50 \(formatDuration(nanoseconds: syncLookup.percentile(50)))")
