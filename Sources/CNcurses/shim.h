@@ -113,6 +113,15 @@ static inline void br_emergency_restore(void) {
     if (*valid) tcsetattr(STDIN_FILENO, TCSANOW, saved);
 }
 
+/// Set once a crash signal arrived: the UI thread stops drawing, so its
+/// frames do not land on the shell's screen over the crash report.
+static inline volatile sig_atomic_t *br_crashing_flag(void) {
+    static volatile sig_atomic_t crashing = 0;
+    return &crashing;
+}
+
+static inline int br_is_crashing(void) { return *br_crashing_flag() != 0; }
+
 /// The handlers in place before ours (Swift's backtracer, when enabled).
 static inline struct sigaction *br_previous_crash_actions(void) {
     static struct sigaction previous[NSIG];
@@ -131,6 +140,7 @@ static inline struct sigaction *br_previous_crash_actions(void) {
 /// its terminal.
 static void br_crash_handler(int signal_number, siginfo_t *info, void *context) {
     (void)context;
+    *br_crashing_flag() = 1;
     br_emergency_restore();
     sigaction(signal_number, &br_previous_crash_actions()[signal_number], NULL);
     if (info != NULL && info->si_code > 0) return;

@@ -147,6 +147,8 @@ public final class NcursesScreen {
     }
 
     public func draw(_ grid: CellGrid) {
+        // After a crash signal the terminal is the shell's again.
+        guard br_is_crashing() == 0 else { return }
         let full = previous == nil || previous!.width != grid.width || previous!.height != grid.height
         if full { erase() }
         for y in 0..<grid.height {
