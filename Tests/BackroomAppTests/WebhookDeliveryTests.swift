@@ -13,7 +13,10 @@ import Testing
 struct WebhookDeliveryTests {
     static let admin = Principal.system("test-admin")
 
-    static func server(disableAfterMilliseconds: Int64 = 86_400_000, timeoutSeconds: Double = 0.5) throws -> LiveServer {
+    /// The delivery timeout leaves room for a receiver slowed by the rest of
+    /// the suite (at 0.5 s, a 503 under CI load was once recorded as a
+    /// timeout); a planned hang outlasts it.
+    static func server(disableAfterMilliseconds: Int64 = 86_400_000, timeoutSeconds: Double = 3) throws -> LiveServer {
         var configuration = ServerConfiguration()
         configuration.webhooks = WebhookSettings(
             timeoutSeconds: timeoutSeconds, concurrency: 4, pollInterval: .milliseconds(20),
@@ -47,7 +50,7 @@ struct WebhookDeliveryTests {
         try await receiver.start()
         try await server.start()
         defer { Task { await server.stop(); await receiver.stop() } }
-        receiver.plan([.fail(500), .fail(503), .hang(.seconds(2))])
+        receiver.plan([.fail(500), .fail(503), .hang(.seconds(8))])
         let (subscription, secret) = try await server.test.shop.webhooks.create(url: receiver.url, events: ["*"], description: "test", by: Self.admin)
         try await server.test.product("MUG-1", stock: 5)
         let events = try await server.test.store.outboxEvents(afterID: 0, since: nil, limit: 100)
