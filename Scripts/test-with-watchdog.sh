@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs `swift test` (arguments passed on) and, if it has not finished after
+# Runs the test command it is given (`Scripts/test-with-watchdog.sh swift
+# test [ARGS]`) and, if it has not finished after
 # BACKROOM_TEST_SECONDS (default 1200; a full run takes about 60), kills it
 # with every process it started and names each test that started but did
 # not finish, so a hang fails CI with the test to look at instead of
@@ -10,8 +11,8 @@ log="$(mktemp -t backroom-tests.XXXXXX)"
 # In its own session, so the kill reaches the test process under swiftpm,
 # and on a pseudo-terminal (`script`): swiftpm holds the tests' output back
 # until they end when it writes to a pipe, and a killed run would say nothing.
-command="swift test"
-[ "$#" -gt 0 ] && command+="$(printf ' %q' "$@")"
+[ "$#" -gt 0 ] || { echo "usage: $0 swift test [ARGS]" >&2; exit 64; }
+command="$(printf '%q ' "$@")"
 setsid script --quiet --flush --return --command "$command" /dev/null </dev/null >"$log" 2>&1 &
 tests=$!
 tail -n +1 -f --pid="$tests" "$log" &
@@ -24,7 +25,7 @@ kill "$watchdog" 2>/dev/null
 wait "$follower" 2>/dev/null
 if [ "$status" -eq 137 ]; then
     echo
-    echo "swift test did not finish within $seconds s. Started and never finished:"
+    echo "$* did not finish within $seconds s. Started and never finished:"
     python3 - "$log" <<'PY'
 import re, sys
 started, finished = [], set()
