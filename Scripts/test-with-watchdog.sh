@@ -36,7 +36,8 @@ for line in open(sys.argv[1], errors="replace"):
     match = re.search(r'◇ Test "(.*?)" started', line)
     if match:
         started.append(match.group(1))
-    match = re.search(r'[✔✘] Test "(.*?)" (?:passed|failed|with|recorded)', line)
+    # "recorded an issue" comes before the end: only passed/failed end a test.
+    match = re.search(r'[✔✘] Test "(.*?)" (?:with \d+ test cases? )?(?:passed|failed)', line)
     if match:
         finished.add(match.group(1))
 for name in started:

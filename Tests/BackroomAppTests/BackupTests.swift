@@ -64,19 +64,19 @@ struct BackupTests {
         try await queue.write { db in try db.execute(sql: "UPDATE product SET on_hand = on_hand + 5") }
         try queue.close()
 
-        let refused = try ChildProcess.run([binary, "restore", "--db", target, "--from", bad])
+        let refused = try await ChildProcess.run([binary, "restore", "--db", target, "--from", bad])
         #expect(refused.status != 0)
         #expect(refused.output.contains("on_hand = sum of ledger"), "\(refused.output)")
         #expect(try await skus(target) == ["LIVE-1"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains("replaced") || $0.contains("restoring") }.isEmpty)
 
-        let restored = try ChildProcess.run([binary, "restore", "--db", target, "--from", good])
+        let restored = try await ChildProcess.run([binary, "restore", "--db", target, "--from", good])
         #expect(restored.status == 0, "\(restored.output)")
         #expect(try await skus(target) == ["BACKUP-1"])
         let kept = try #require(try FileManager.default.contentsOfDirectory(atPath: directory.path).first { $0.hasPrefix("shop.sqlite.replaced-") })
         #expect(try await skus(directory.appendingPathComponent(kept).path) == ["LIVE-1"])
 
-        let backup = try ChildProcess.run([binary, "backup", "--db", target, "--to", directory.appendingPathComponent("again.sqlite").path])
+        let backup = try await ChildProcess.run([binary, "backup", "--db", target, "--to", directory.appendingPathComponent("again.sqlite").path])
         #expect(backup.status == 0 && backup.output.contains("bytes in") && backup.output.contains("consistent"), "\(backup.output)")
     }
 

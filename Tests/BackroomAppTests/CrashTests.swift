@@ -150,7 +150,7 @@ struct CrashTests {
             guard round < kills else {
                 // The last start: let recovery settle what the kills interrupted.
                 try await Task.sleep(for: .seconds(8))
-                server.kill(SIGTERM)
+                await server.kill(SIGTERM)
                 break
             }
             let runFor = Duration.milliseconds(Int64.random(in: 400...1500))
@@ -163,13 +163,13 @@ struct CrashTests {
                 }
             }
             try await Task.sleep(for: runFor)
-            server.kill()
+            await server.kill()
             load.cancel()
             await load.value
         }
         #expect(acknowledged.orders.count > 10 * kills / 5, "the load barely ran: \(acknowledged.orders.count) orders")
 
-        let check = try ChildProcess.run([binary, "check", "--db", path])
+        let check = try await ChildProcess.run([binary, "check", "--db", path])
         #expect(check.status == 0, "backroom check: \(check.output)")
         let store = try SQLiteShopStore(path: path)
         defer { try? store.close() }

@@ -55,13 +55,12 @@ struct WebhookCrashTests {
         let log = directory.appendingPathComponent("server.log").path
         let first = try ChildProcess(arguments, output: log)
         try await receiver.waitUntil("a few deliveries before the kill") { $0.filter { $0.answered == 200 }.count >= 10 }
-        first.kill()
-        _ = first.waitForExit()
+        await first.kill()
         let beforeRestart = Set(receiver.accepted.map(\.eventID))
         #expect(beforeRestart.count < events.count, "the kill came mid-delivery")
 
         let second = try ChildProcess(arguments, output: log)
-        defer { second.kill(SIGTERM); _ = second.waitForExit() }
+        // (Killed outright when the test ends early: ChildProcess's deinit.)
         // Claims held by the killed process are due again once their lease ends (2 × timeout + 5 s).
         try await receiver.waitUntil("every event after the restart", seconds: 40) { received in
             Set(received.filter { $0.answered == 200 }.map(\.eventID)).isSuperset(of: events.map(\.eventID))
@@ -77,5 +76,6 @@ struct WebhookCrashTests {
             let sent = events.filter { $0.resourceID == sku }.map(\.eventID)
             #expect(firstArrival.filter { sent.contains($0) } == sent, "\(sku) in order")
         }
+        await second.kill(SIGTERM)
     }
 }

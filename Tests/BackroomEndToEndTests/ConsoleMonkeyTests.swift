@@ -27,10 +27,10 @@ struct ConsoleMonkeyTests {
         let total = Int(environment["BACKROOM_MONKEY_KEYS"] ?? "") ?? 2_000
         let seed = UInt64(environment["BACKROOM_MONKEY_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64(UInt32.max))
         var random = SplitMix(seed: seed)
-        let session = try TmuxSession(width: 110, height: 30)
+        let session = try await TmuxSession(width: 110, height: 30)
         let binary = TmuxSession.binary
-        try session.run("\(binary) seed --db shop.sqlite --products 400 --users 40 --orders 120 --password-cost 4 && echo SEED\"\"ED")
-        try session.waitFor(text: "SEEDED", seconds: 60)
+        try await session.run("\(binary) seed --db shop.sqlite --products 400 --users 40 --orders 120 --password-cost 4 && echo SEED\"\"ED")
+        try await session.waitFor(text: "SEEDED", seconds: 60)
         let path = session.directory.appendingPathComponent("shop.sqlite").path
         try await StoreAccess.writeToken(store: path, email: "admin@backroom.local", password: "backroom-demo",
                                          to: session.directory.appendingPathComponent("token.txt").path)
@@ -38,10 +38,10 @@ struct ConsoleMonkeyTests {
         // the test says it is done: random keys must not reach bash (Ctrl-L
         // would clear the exit status away, Enter would run what was typed).
         // `EX""IT` keeps the typed line itself from reading as an exit.
-        try session.run(
+        try await session.run(
             "clear; \(binary) console --db shop.sqlite --no-server --token $(cat token.txt); echo EX\"\"IT=$?; "
                 + "while true; do IFS= read -rs line; [ \"$line\" = MONKEY-DONE ] && break; done")
-        try session.waitFor(text: "[2 Inventory]")
+        try await session.waitFor(text: "[2 Inventory]")
 
         var sent = 0
         var exited = false
@@ -50,42 +50,42 @@ struct ConsoleMonkeyTests {
             for _ in 0..<25 {
                 batch.append(Self.keys[Int(random.next() % UInt64(Self.keys.count))])
             }
-            try session.tmux(["send-keys", "-t", "main"] + batch)
+            try await session.tmux(["send-keys", "-t", "main"] + batch)
             sent += batch.count
             if random.next() % 4 == 0 {
-                try session.type(Self.pastes[Int(random.next() % UInt64(Self.pastes.count))])
+                try await session.type(Self.pastes[Int(random.next() % UInt64(Self.pastes.count))])
                 sent += 1
             }
             if sent % 250 < 26 {
                 let size = Self.sizes[Int(random.next() % UInt64(Self.sizes.count))]
-                try session.resize(width: size.0, height: size.1)
+                try await session.resize(width: size.0, height: size.1)
                 // Whatever keys are in flight, the console draws for the new
                 // size soon: the too-small notice naming it, or a frame.
                 let tooSmall = size.0 < 60 || size.1 < 15
-                _ = try session.waitFor("a frame at \(size.0)×\(size.1) (replay with BACKROOM_MONKEY_SEED=\(seed))", seconds: 3) { screen in
+                _ = try await session.waitFor("a frame at \(size.0)×\(size.1) (replay with BACKROOM_MONKEY_SEED=\(seed))", seconds: 3) { screen in
                     if screen.contains("EXIT=") { return true }
                     if tooSmall { return screen.contains("Terminal too small: \(size.0)×\(size.1)") }
                     let top = screen.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
                     return !screen.contains("Terminal too small") && !top.allSatisfy { $0 == " " }
                 }
             }
-            exited = try session.screen().contains("EXIT=")
+            exited = try await session.screen().contains("EXIT=")
         }
         let seedNote = Comment(rawValue: "replay with BACKROOM_MONKEY_SEED=\(seed)")
-        try session.resize(width: 110, height: 30)
+        try await session.resize(width: 110, height: 30)
         if !exited {
             // Close whatever is open (Esc never writes), then quit.
-            try session.send("Escape", "Escape", "Escape", "Escape", "Escape")
-            try session.send("q")
+            try await session.send("Escape", "Escape", "Escape", "Escape", "Escape")
+            try await session.send("q")
         }
-        let after = try session.waitFor(text: "EXIT=", seconds: 20)
+        let after = try await session.waitFor(text: "EXIT=", seconds: 20)
         #expect(after.contains("EXIT=0"), seedNote)
-        try session.send("C-u")
-        try session.type("MONKEY-DONE")
-        try session.send("Enter")
-        #expect(try terminalModes(session) == ["icanon", "echo"], seedNote)
+        try await session.send("C-u")
+        try await session.type("MONKEY-DONE")
+        try await session.send("Enter")
+        #expect(try await terminalModes(session) == ["icanon", "echo"], seedNote)
 
-        let check = Shell.run([binary, "check", "--db", path])
+        let check = await Shell.run([binary, "check", "--db", path])
         #expect(check.status == 0, "backroom check: \(check.output); replay with BACKROOM_MONKEY_SEED=\(seed)")
 
         // Every ledger row and order event the operator made was written
@@ -106,9 +106,9 @@ struct ConsoleMonkeyTests {
         print("monkey: \(sent) keys, seed \(seed), \(writes) audited writes by the operator")
     }
 
-    func terminalModes(_ session: TmuxSession) throws -> [String] {
-        try session.run("echo MODES=$(stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' ')")
-        let screen = try session.waitFor("stty's answer") { screen in
+    func terminalModes(_ session: TmuxSession) async throws -> [String] {
+        try await session.run("echo MODES=$(stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' ')")
+        let screen = try await session.waitFor("stty's answer") { screen in
             screen.split(separator: "\n").contains { $0.hasPrefix("MODES=") }
         }
         let line = screen.split(separator: "\n").last { $0.hasPrefix("MODES=") } ?? ""

@@ -24,10 +24,10 @@ struct ConsoleTextEndToEndTests {
 
     @Test("rows of names in many scripts match the store after scrolling, filtering, clearing and repainting")
     func clusters() async throws {
-        let session = try TmuxSession(width: 110, height: 30)
+        let session = try await TmuxSession(width: 110, height: 30)
         let binary = TmuxSession.binary
-        try session.run("\(binary) seed --db shop.sqlite --products 120 --users 10 --orders 20 --password-cost 4 && echo SEED\"\"ED")
-        try session.waitFor(text: "SEEDED", seconds: 60)
+        try await session.run("\(binary) seed --db shop.sqlite --products 120 --users 10 --orders 20 --password-cost 4 && echo SEED\"\"ED")
+        try await session.waitFor(text: "SEEDED", seconds: 60)
         let path = session.directory.appendingPathComponent("shop.sqlite").path
         try await StoreAccess.withShop(path) { shop in
             for entry in Self.names {
@@ -39,39 +39,39 @@ struct ConsoleTextEndToEndTests {
         }
         try await StoreAccess.writeToken(store: path, email: "ana@backroom.local", password: "backroom-demo",
                                          to: session.directory.appendingPathComponent("token.txt").path)
-        try session.run("clear; \(binary) console --db shop.sqlite --no-server --token $(cat token.txt); echo EXIT=$?")
-        try session.waitFor(text: "[2 Inventory]")
-        try session.waitFor(text: "1–")
+        try await session.run("clear; \(binary) console --db shop.sqlite --no-server --token $(cat token.txt); echo EXIT=$?")
+        try await session.waitFor(text: "[2 Inventory]")
+        try await session.waitFor(text: "1–")
 
         // The last page holds the UNI- products (SKUs sort last).
-        try session.send("G")
+        try await session.send("G")
         try await expectRowsMatch(session, path, containing: "UNI-10")
-        try session.send("k", "k", "k", "PgUp", "j")
+        try await session.send("k", "k", "k", "PgUp", "j")
         try await expectRowsMatch(session, path)
-        try session.send("/")
-        try session.type("UNI")
-        try session.send("Enter")
+        try await session.send("/")
+        try await session.type("UNI")
+        try await session.send("Enter")
         try await expectRowsMatch(session, path, containing: "filter \"UNI\" (10 matches)")
-        try session.send("Escape")
+        try await session.send("Escape")
         try await expectRowsMatch(session, path, containing: "1–")
-        try session.send("PgDn", "PgDn", "j", "j", "j")
+        try await session.send("PgDn", "PgDn", "j", "j", "j")
         try await expectRowsMatch(session, path)
-        try session.send("C-l")
+        try await session.send("C-l")
         try await expectRowsMatch(session, path)
-        try session.send("q")
-        try session.waitFor(text: "EXIT=0")
+        try await session.send("q")
+        try await session.waitFor(text: "EXIT=0")
     }
 
     /// Waits for the screen to settle (`containing` on it, no "Loading"),
     /// then checks every product row on it against the store, field by field.
     func expectRowsMatch(_ session: TmuxSession, _ path: String, containing marker: String? = nil) async throws {
-        var screen = try session.waitFor("a settled screen") { screen in
+        var screen = try await session.waitFor("a settled screen") { screen in
             (marker.map(screen.contains) ?? true) && !screen.contains("Loading")
         }
         // Two equal captures in a row: nothing is still arriving.
         for _ in 0..<20 {
             try await Task.sleep(for: .milliseconds(150))
-            let again = try session.screen()
+            let again = try await session.screen()
             if again == screen { break }
             screen = again
         }

@@ -43,15 +43,27 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Kills it with `signal` (SIGKILL by default) and waits for it to go.
-    public func kill(_ signal: Int32 = SIGKILL) {
+    public func kill(_ signal: Int32 = SIGKILL) async {
         guard !exited else { return }
         Glibc.kill(pid, signal)
-        _ = waitForExit()
+        await waitForExit()
     }
 
     /// Waits for the exit; returns the exit status (or 128 + signal).
+    /// The wait blocks a thread of its own, never one of the cooperative
+    /// pool's (two on a two-core machine): a test blocking one for a
+    /// child's lifetime stalls every other test, and their deadlines pass.
     @discardableResult
-    public func waitForExit() -> Int32 {
+    public func waitForExit() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: self.waitForExitBlocking()) }
+        }
+    }
+
+    /// The blocking wait, for where awaiting is impossible (a `deinit`);
+    /// only for children that end at once.
+    @discardableResult
+    public func waitForExitBlocking() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         exited = true
@@ -84,11 +96,11 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Runs a command to its end; its exit status and output.
-    public static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    public static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("backroom-run-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: output) }
         let child = try ChildProcess(arguments, output: output)
-        let status = child.waitForExit()
+        let status = await child.waitForExit()
         return (status, child.output)
     }
 }
