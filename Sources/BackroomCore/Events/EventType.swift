@@ -65,3 +65,30 @@ public struct EventSelection: Sendable, Hashable {
         type == .webhookTest || names == [Self.everything] || names.contains(type.rawValue)
     }
 }
+
+extension EventType {
+    /// `stock.low` or `stock.restocked` when a change of stock took an
+    /// active product's available stock across its reorder point; nil when
+    /// it stayed on the same side.
+    public static func stockLevel(before: StockLevel, after: InventoryItem) -> EventType? {
+        let point = after.product.reorderPoint
+        let wasLow = before.isLow(reorderPoint: point)
+        let isLow = after.stock.isLow(reorderPoint: point)
+        guard wasLow != isLow, after.product.status == .active else { return nil }
+        return isLow ? .stockLow : .stockRestocked
+    }
+
+    /// The events of a catalog update: `product.archived` or
+    /// `product.updated`, and `stock.low` / `stock.restocked` when a new
+    /// reorder point put the same stock on the other side of it.
+    public static func productUpdate(from before: InventoryItem, to after: InventoryItem) -> [EventType] {
+        let archived = before.product.status != .archived && after.product.status == .archived
+        var events: [EventType] = [archived ? .productArchived : .productUpdated]
+        if after.product.reorderPoint != before.product.reorderPoint, after.product.status == .active {
+            let wasLow = before.stock.isLow(reorderPoint: before.product.reorderPoint)
+            let isLow = after.stock.isLow(reorderPoint: after.product.reorderPoint)
+            if wasLow != isLow { events.append(isLow ? .stockLow : .stockRestocked) }
+        }
+        return events
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A domain event as the outbox keeps it: written in the same transaction
 /// as the change it describes, with the resource as the API returned it
 /// then (`payload`, JSON).
@@ -27,4 +29,19 @@ public struct OutboxEvent: Sendable, Hashable, Identifiable {
     }
 
     public var resourceKey: String { "\(resourceType)/\(resourceID)" }
+}
+
+/// The public id of a domain event.
+public enum OutboxEventID {
+    /// `evt_` and 32 hex digits: random, so ids from several processes or
+    /// nodes never collide.
+    public static func make() -> String {
+        let uuid = UUID().uuid
+        let bytes = [uuid.0, uuid.1, uuid.2, uuid.3, uuid.4, uuid.5, uuid.6, uuid.7,
+                     uuid.8, uuid.9, uuid.10, uuid.11, uuid.12, uuid.13, uuid.14, uuid.15]
+        return "evt_" + bytes.map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
 }

@@ -75,14 +75,8 @@ extension SQLiteShopStore {
         }
         try self.bump(.catalog, in: db)
         let item = try InventoryRows.fetch(db, id: current.id, now: context.at)!
-        let archived = current.product.status != .archived && updated.status == .archived
-        try Outbox.product(db, archived ? .productArchived : .productUpdated, item, context: context)
-        if updated.reorderPoint != current.product.reorderPoint {
-            // A new reorder point can make the same stock low, or no longer low.
-            let point = updated.reorderPoint
-            if current.stock.isLow(reorderPoint: current.product.reorderPoint) != item.stock.isLow(reorderPoint: point), item.product.status == .active {
-                try Outbox.product(db, item.stock.isLow(reorderPoint: point) ? .stockLow : .stockRestocked, item, context: context)
-            }
+        for event in EventType.productUpdate(from: current, to: item) {
+            try Outbox.product(db, event, item, context: context)
         }
         return item
     }

@@ -26,21 +26,9 @@ enum Outbox {
             INSERT INTO outbox_event (event_id, type, resource_type, resource_id, at, actor, payload)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                newEventID(), type.rawValue, resourceType, resourceID, context.at.millisecondsSince1970,
+                OutboxEventID.make(), type.rawValue, resourceType, resourceID, context.at.millisecondsSince1970,
                 context.principal.name, json,
             ])
-    }
-
-    /// `evt_` and 32 hex digits: random, so ids from several processes or
-    /// nodes never collide.
-    static func newEventID() -> String {
-        let uuid = UUID().uuid
-        let bytes = [uuid.0, uuid.1, uuid.2, uuid.3, uuid.4, uuid.5, uuid.6, uuid.7,
-                     uuid.8, uuid.9, uuid.10, uuid.11, uuid.12, uuid.13, uuid.14, uuid.15]
-        return "evt_" + bytes.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
     }
 
     static func order(_ db: Database, _ detail: OrderDetail, context: WriteContext) throws {
@@ -67,11 +55,8 @@ enum Outbox {
     /// `stock.low` or `stock.restocked` when available stock crossed the
     /// reorder point between `before` and `after`.
     static func stockLevel(_ db: Database, before: StockLevel, after: InventoryItem, context: WriteContext) throws {
-        let point = after.product.reorderPoint
-        let wasLow = before.isLow(reorderPoint: point)
-        let isLow = after.stock.isLow(reorderPoint: point)
-        guard wasLow != isLow, after.product.status == .active else { return }
-        try product(db, isLow ? .stockLow : .stockRestocked, after, context: context)
+        guard let event = EventType.stockLevel(before: before, after: after) else { return }
+        try product(db, event, after, context: context)
     }
 
     /// A ledger row written by an order (a sale, a return): the product is

@@ -1,0 +1,58 @@
+import BackroomCore
+import PostgresNIO
+
+/// How inventory rows are read, as `InventoryRows` reads them in SQLite:
+/// `held` is live, holds that expired count for nothing even before the
+/// sweeper deletes them.
+enum PostgresInventoryRows {
+    static func select(now: Timestamp) -> PostgresQuery {
+        """
+        SELECT p.id, p.sku, p.name, p.description, p.price, p.currency, p.status, p.reorder_point,
+            p.version, p.created_at, p.updated_at, p.on_hand, p.allocated,
+            p.held - coalesce((SELECT SUM(h.quantity) FROM stock_hold h WHERE h.product_id = p.id AND h.expires_at <= \(now.millisecondsSince1970)), 0)::BIGINT AS live_held
+        FROM product p
+        """
+    }
+
+    static func decode(_ row: PostgresRandomAccessRow) throws -> InventoryItem {
+        let currency = try row.currency("currency")
+        let product = Product(
+            id: try row.stored("id"),
+            sku: SKU(trusted: try row.stored("sku")),
+            name: try row.stored("name"),
+            description: try row.stored("description"),
+            price: Money(minorUnits: try row.stored("price"), currency: currency),
+            status: try row.stored("status", as: ProductStatus.self),
+            reorderPoint: try row.stored("reorder_point"),
+            version: try row.stored("version"),
+            createdAt: try row.timestamp("created_at"),
+            updatedAt: try row.timestamp("updated_at")
+        )
+        let stock = StockLevel(onHand: try row.stored("on_hand"), held: try row.stored("live_held"), allocated: try row.stored("allocated"))
+        return InventoryItem(product: product, stock: stock)
+    }
+
+    static func fetch(_ connection: PostgresConnection, sku: SKU, now: Timestamp, logger: Logger) async throws -> InventoryItem? {
+        var query = select(now: now)
+        query.sql += " WHERE lower(p.sku) = lower($2)"
+        query.binds.append(sku.rawValue)
+        return try await connection.query(query, logger: logger).decoded(decode).first
+    }
+
+    static func fetch(_ connection: PostgresConnection, id: Int64, now: Timestamp, logger: Logger) async throws -> InventoryItem? {
+        var query = select(now: now)
+        query.sql += " WHERE p.id = $2"
+        query.binds.append(id)
+        return try await connection.query(query, logger: logger).decoded(decode).first
+    }
+
+    /// The product's id, its row locked until the transaction ends: every
+    /// writer of a product's numbers takes this lock before reading them.
+    static func lock(_ connection: PostgresConnection, sku: SKU, logger: Logger) async throws -> Int64 {
+        let rows = try await connection.query("SELECT id FROM product WHERE lower(sku) = lower(\(sku.rawValue)) FOR UPDATE", logger: logger)
+        guard let id = try await rows.decoded({ try $0.stored("id", as: Int64.self) }).first else {
+            throw BackroomError.notFound("No product with SKU \(sku).")
+        }
+        return id
+    }
+}

@@ -1,0 +1,41 @@
+import BackroomCore
+import BackroomWire
+import Foundation
+import PostgresNIO
+
+/// Domain events, each written with its change in the same transaction,
+/// with the payload the SQLite store's outbox writes (the resource as the
+/// API returns it at that moment).
+enum PostgresOutbox {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func append(
+        _ connection: PostgresConnection, _ type: EventType, resourceType: String, resourceID: String,
+        payload: some Encodable, context: WriteContext, logger: Logger
+    ) async throws {
+        let json = String(decoding: try encoder.encode(payload), as: UTF8.self)
+        try await connection.query("""
+            INSERT INTO outbox_event (event_id, type, resource_type, resource_id, at, actor, payload)
+            VALUES (\(OutboxEventID.make()), \(type.rawValue), \(resourceType), \(resourceID), \(context.at.millisecondsSince1970),
+                    \(context.principal.name), \(json))
+            """, logger: logger)
+    }
+
+    static func product(_ connection: PostgresConnection, _ type: EventType, _ item: InventoryItem, context: WriteContext, logger: Logger) async throws {
+        try await append(connection, type, resourceType: "product", resourceID: item.sku.rawValue, payload: InventoryItemJSON(item), context: context, logger: logger)
+    }
+
+    /// `stock.adjusted`, and `stock.low` / `stock.restocked` when available
+    /// stock crossed the reorder point (not for a new product's first stock).
+    static func stockChanged(_ connection: PostgresConnection, _ change: StockChange, levelEvents: Bool = true, context: WriteContext, logger: Logger) async throws {
+        try await append(connection, .stockAdjusted, resourceType: "product", resourceID: change.item.sku.rawValue,
+                         payload: StockChangeJSON(change), context: context, logger: logger)
+        if levelEvents, let event = EventType.stockLevel(before: change.before, after: change.item) {
+            try await product(connection, event, change.item, context: context, logger: logger)
+        }
+    }
+}

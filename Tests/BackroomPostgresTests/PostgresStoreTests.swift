@@ -1,0 +1,180 @@
+import BackroomCore
+import BackroomPostgres
+import BackroomTestSupport
+import Foundation
+import PostgresNIO
+import Testing
+
+/// The PostgreSQL store against a throwaway server (PostgresTestCluster).
+/// What it has so far is held to the behaviour the store contract asks of
+/// SQLite; once it conforms to `ShopStore` it joins `StoreKind` and these
+/// cases move into the contract suite.
+@Suite("PostgreSQL store", .enabled(if: PostgresTestCluster.isAvailable, "PostgreSQL's server binaries are not installed"))
+struct PostgresStoreTests {
+    let now = Timestamp(millisecondsSince1970: 1_800_000_000_000)
+    var admin: WriteContext { WriteContext(principal: .system("contract"), at: now) }
+    var staff: WriteContext { WriteContext(principal: Principal(userID: nil, name: "ops@example.com", role: .operator), at: now) }
+
+    func draft(_ sku: String, name: String? = nil, stock: Int64 = 10, reorder: Int64 = 0) throws -> ValidProductDraft {
+        try ProductDraft(sku: sku, name: name ?? "Item \(sku)", price: Money(minorUnits: 1000, currency: .eur), reorderPoint: reorder, initialStock: stock).validated()
+    }
+
+    func withStore<T>(_ body: (PostgresShopStore, PostgresAddress) async throws -> T) async throws -> T {
+        let address = try await PostgresTestCluster.shared.database()
+        let store = try await PostgresShopStore.open(address, maximumConnections: 16)
+        do {
+            let result = try await body(store, address)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    @Test("a new database is migrated once; opening it again, or from several nodes at once, applies nothing twice")
+    func migrations() async throws {
+        let address = try await PostgresTestCluster.shared.database()
+        // Four nodes starting at the same moment on an empty database.
+        let stores = try await withThrowingTaskGroup(of: PostgresShopStore.self) { group in
+            for _ in 0..<4 { group.addTask { try await PostgresShopStore.open(address, maximumConnections: 2) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for store in stores {
+            #expect(try await store.appliedMigrations() == ["v1"])
+            await store.close()
+        }
+        let again = try await PostgresShopStore.open(address, currency: "USD")
+        #expect(again.currency == .eur, "an existing store keeps its currency")
+        await again.close()
+    }
+
+    @Test("creating a product records its initial stock in the ledger; names in CJK and emoji round-trip")
+    func createProduct() async throws {
+        try await withStore { store, _ in
+            let item = try await store.createProduct(try draft("MUG-1", name: "Enamel mug, 藍色 🌲", stock: 7), context: staff)
+            #expect(item.stock == StockLevel(onHand: 7, held: 0, allocated: 0))
+            #expect(item.product.name == "Enamel mug, 藍色 🌲")
+            #expect(try await store.inventoryItem(SKU("mug-1"), now: now)?.product.name == "Enamel mug, 藍色 🌲")
+            let ledger = try await store.movements(of: SKU("MUG-1"), limit: 10)
+            #expect(ledger.map(\.delta) == [7])
+            #expect(ledger.first?.reason == .received)
+            #expect(try await store.auditEntries(limit: 10).map(\.action) == ["product.create"])
+        }
+    }
+
+    @Test("SKUs are unique regardless of case; the duplicate writes nothing")
+    func duplicateSKU() async throws {
+        try await withStore { store, _ in
+            _ = try await store.createProduct(try draft("MUG-1"), context: staff)
+            await #expect {
+                try await store.createProduct(try draft("mug-1"), context: staff)
+            } throws: { ($0 as? BackroomError)?.code == .conflict && ($0 as? BackroomError)?.field == "sku" }
+            #expect(try await store.inventoryItem(SKU("mug-1"), now: now)?.sku.rawValue == "MUG-1")
+            #expect(try await store.movements(of: SKU("MUG-1"), limit: 10).count == 1, "the refused product wrote no ledger row")
+            #expect(try await store.auditEntries(limit: 10).count == 1, "nor an audit line")
+        }
+    }
+
+    @Test("a stale version refuses an update and writes nothing")
+    func versionedUpdate() async throws {
+        try await withStore { store, _ in
+            let created = try await store.createProduct(try draft("MUG-1"), context: staff)
+            let renamed = try await store.updateProduct(SKU("MUG-1"), changes: ProductChanges(name: "Renamed"), expectedVersion: created.product.version, context: staff)
+            #expect(renamed.product.version == created.product.version + 1)
+            await #expect {
+                try await store.updateProduct(SKU("MUG-1"), changes: ProductChanges(name: "Stale"), expectedVersion: created.product.version, context: staff)
+            } throws: { ($0 as? BackroomError)?.code == .conflict }
+            #expect(try await store.inventoryItem(SKU("MUG-1"), now: now)?.product.name == "Renamed")
+            #expect(try await store.auditEntries(limit: 10).map(\.action) == ["product.update", "product.create"])
+        }
+    }
+
+    @Test("a count set on a stale expectation is a conflict carrying the current count; below committed stock is refused")
+    func compareAndSet() async throws {
+        try await withStore { store, _ in
+            _ = try await store.createProduct(try draft("MUG-1", stock: 10), context: staff)
+            let set = try await store.changeStock(SKU("MUG-1"), .setCount(to: 12, expected: 10), reason: .cycleCount, reference: nil, context: staff)
+            #expect(set.after.onHand == 12 && set.movement.delta == 2)
+            await #expect {
+                try await store.changeStock(SKU("MUG-1"), .setCount(to: 15, expected: 10), reason: .cycleCount, reference: nil, context: staff)
+            } throws: { error in
+                guard let error = error as? BackroomError, error.code == .conflict, case .currentCount(12)? = error.detail else { return false }
+                return true
+            }
+            await #expect {
+                try await store.changeStock(SKU("MUG-1"), .adjust(by: -13), reason: .damaged, reference: nil, context: staff)
+            } throws: { ($0 as? BackroomError)?.code == .insufficientStock }
+            await #expect {
+                try await store.changeStock(SKU("NOPE"), .adjust(by: 1), reason: .received, reference: nil, context: staff)
+            } throws: { ($0 as? BackroomError)?.code == .notFound }
+            #expect(try await store.inventoryItem(SKU("MUG-1"), now: now)?.stock.onHand == 12)
+            #expect(try await store.movements(of: SKU("MUG-1"), limit: 10).map(\.delta) == [2, 10], "refused changes wrote no ledger row")
+        }
+    }
+
+    @Test("64 concurrent takes of one unit from 40 in stock: exactly 40 succeed, the rest are refused, the ledger adds up")
+    func noOversell() async throws {
+        try await withStore { store, _ in
+            _ = try await store.createProduct(try draft("HOT-1", stock: 40), context: admin)
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<64 {
+                    group.addTask {
+                        do {
+                            _ = try await store.changeStock(SKU("HOT-1"), .adjust(by: -1), reason: .damaged, reference: nil, context: admin)
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 40)
+            let item = try #require(try await store.inventoryItem(SKU("HOT-1"), now: now))
+            #expect(item.stock.onHand == 0)
+            let ledger = try await store.movements(of: SKU("HOT-1"), limit: 1000)
+            #expect(ledger.reduce(0) { $0 + $1.delta } == item.stock.onHand)
+            #expect(ledger.first?.onHandAfter == 0)
+            #expect(Set(ledger.map(\.onHandAfter)).count == ledger.count, "each change applied to the count the previous one left")
+        }
+    }
+
+    @Test("the schema refuses negative stock and stock below holds even from raw SQL")
+    func constraints() async throws {
+        try await withStore { store, address in
+            _ = try await store.createProduct(try draft("MUG-1", stock: 3), context: admin)
+            let client = PostgresClient(configuration: .init(unixSocketPath: try #require(address.socketPath), username: address.user, password: nil, database: address.database), backgroundLogger: Logger(label: "test"))
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                for statement: PostgresQuery in [
+                    "UPDATE product SET on_hand = -1 WHERE sku = 'MUG-1'",
+                    "UPDATE product SET allocated = 4 WHERE sku = 'MUG-1'",
+                    "INSERT INTO stock_movement (product_id, delta, reason, actor, on_hand_after, created_at) SELECT id, 1, 'gift', 'x', 4, 0 FROM product",
+                ] {
+                    await #expect(throws: PSQLError.self) { try await client.query(statement) }
+                }
+                group.cancelAll()
+            }
+            #expect(try await store.inventoryItem(SKU("MUG-1"), now: now)?.stock == StockLevel(onHand: 3, held: 0, allocated: 0))
+        }
+    }
+
+    @Test("an address nobody answers at is unavailable, naming the address without its password")
+    func unreachable() async throws {
+        let address = try PostgresAddress.parse("postgres://backroom:s3cret@127.0.0.1:1/shop?sslmode=disable")
+        await #expect {
+            try await PostgresShopStore.open(address)
+        } throws: { error in
+            guard let error = error as? BackroomError else { return false }
+            return error.code == .unavailable && error.message.contains("127.0.0.1:1/shop") && !error.message.contains("s3cret")
+        }
+    }
+}
+
+extension PostgresAddress {
+    var socketPath: String? {
+        if case .unixSocket(let path) = endpoint { return path }
+        return nil
+    }
+}
