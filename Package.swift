@@ -199,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "BackroomStoreTests",
             dependencies: [
-                "BackroomCore", "BackroomStore", "BackroomServices", "BackroomTestSupport",
+                "BackroomCore", "BackroomStore", "BackroomPostgres", "BackroomServices", "BackroomTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

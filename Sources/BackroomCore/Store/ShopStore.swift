@@ -11,37 +11,11 @@
 /// Inputs arrive validated; implementations still enforce invariants with
 /// constraints as a last line of defence. A shared contract test suite holds
 /// every implementation to the same behaviour.
-public protocol ShopStore: Sendable {
-    // MARK: Catalog and inventory
-
-    /// Creates a product; its initial stock is a `received` ledger row.
-    /// `conflict` if the SKU exists (case-insensitively).
-    func createProduct(_ draft: ValidProductDraft, context: WriteContext) async throws -> InventoryItem
-
-    /// Applies catalog changes. With `expectedVersion`, refuses with
-    /// `conflict` if the product changed since that version.
-    func updateProduct(_ sku: SKU, changes: ProductChanges, expectedVersion: Int64?, context: WriteContext) async throws -> InventoryItem
-
-    func inventoryItem(_ sku: SKU, now: Timestamp) async throws -> InventoryItem?
-
-    func inventoryItems(matching filter: ProductFilter, sort: ProductSort, window: ListWindow, now: Timestamp) async throws -> Window<InventoryItem>
-
-    func countInventoryItems(matching filter: ProductFilter, now: Timestamp) async throws -> Int
-
-    /// How many rows of the sorted, filtered list come before `key`.
-    func inventoryPosition(of key: KeysetKey, matching filter: ProductFilter, sort: ProductSort, now: Timestamp) async throws -> Int
-
-    func inventorySummary(now: Timestamp) async throws -> InventorySummary
-
-    /// Changes on hand by a delta or sets it (compare-and-set), writing the
-    /// ledger row. Refused with `insufficient_stock` below committed stock and
-    /// with `conflict` (carrying the current count) when a set's expected
-    /// count is stale.
-    func changeStock(_ sku: SKU, _ instruction: StockInstruction, reason: MovementReason, reference: String?, context: WriteContext) async throws -> StockChange
-
-    /// The ledger of one SKU, newest first.
-    func movements(of sku: SKU, window: ListWindow) async throws -> Window<StockMovement>
-
+///
+/// Its parts that stand alone (`CatalogStore`, `AuditStore`) are protocols
+/// of their own, so a new store is held to the contract part by part as it
+/// is built.
+public protocol ShopStore: CatalogStore, AuditStore {
     // MARK: Carts
 
     func createCart(_ id: CartID, customerID: Int64?, currency: Currency, at: Timestamp) async throws -> Cart
@@ -247,15 +221,7 @@ public protocol ShopStore: Sendable {
     /// Pending and failed deliveries, and the age of the oldest pending one.
     func deliveryBacklog(now: Timestamp) async throws -> DeliveryBacklog
 
-    // MARK: Audit, health, invariants
-
-    /// One audit entry on its own (an import's summary).
-    func recordAudit(_ record: AuditRecord, context: WriteContext) async throws
-
-    /// Audit entries, newest first.
-    func auditLog(matching filter: AuditFilter, window: ListWindow) async throws -> Window<AuditEntry>
-
-    func countAuditEntries(matching filter: AuditFilter) async throws -> Int
+    // MARK: Health, invariants
 
     func revision() async throws -> StoreRevision
 

@@ -14,6 +14,50 @@ enum PostgresInventoryRows {
         """
     }
 
+    static let columns = """
+        p.id, p.sku, p.name, p.description, p.price, p.currency, p.status, p.reorder_point, \
+        p.version, p.created_at, p.updated_at, p.on_hand, p.allocated, \
+        p.held - coalesce((SELECT SUM(h.quantity) FROM stock_hold h WHERE h.product_id = p.id AND h.expires_at <= ?), 0)::BIGINT AS live_held
+        """
+
+    /// The query behind every inventory list, as the SQLite store's.
+    static func query(filter: ProductFilter, sort: ProductSort, now: Timestamp) -> PostgresKeysetQuery {
+        let (expression, kind): (String, PostgresKeysetQuery.ValueKind) = switch sort.key {
+        case .sku: ("(backroom_nocase(p.sku) COLLATE \"C\")", .text)
+        case .name: ("(backroom_nocase(p.name) COLLATE \"C\")", .text)
+        case .onHand: ("p.on_hand", .integer)
+        case .held: ("p.held", .integer)
+        case .allocated: ("p.allocated", .integer)
+        case .available: ("(p.on_hand - p.held - p.allocated)", .integer)
+        case .reorderPoint: ("p.reorder_point", .integer)
+        case .price: ("p.price", .integer)
+        case .status: ("(p.status COLLATE \"C\")", .text)
+        case .updatedAt: ("p.updated_at", .integer)
+        }
+        var query = PostgresKeysetQuery(
+            columns: columns, columnValues: [now.millisecondsSince1970], from: "product p",
+            sortExpression: expression, idExpression: "p.id", direction: sort.direction, valueKind: kind
+        )
+        switch filter.status {
+        case .active: query.filter("p.status = 'active'")
+        case .archived: query.filter("p.status = 'archived'")
+        case .all: break
+        }
+        if filter.lowStockOnly {
+            // The stored held counts expired holds too, so the indexed test
+            // finds a superset of the low SKUs; the second test is exact.
+            query.filter("p.on_hand - p.held - p.allocated <= p.reorder_point")
+            query.filter(
+                "p.on_hand - p.allocated - (p.held - coalesce((SELECT SUM(h.quantity) FROM stock_hold h WHERE h.product_id = p.id AND h.expires_at <= ?), 0)) <= p.reorder_point",
+                now.millisecondsSince1970
+            )
+        }
+        for word in filter.text.flatMap(PostgresTextQuery.words) ?? [] {
+            query.filter("backroom_fold(p.sku || ' ' || p.name) ~ backroom_word_prefix(?)", word)
+        }
+        return query
+    }
+
     static func decode(_ row: PostgresRandomAccessRow) throws -> InventoryItem {
         let currency = try row.currency("currency")
         let product = Product(
@@ -34,7 +78,7 @@ enum PostgresInventoryRows {
 
     static func fetch(_ connection: PostgresConnection, sku: SKU, now: Timestamp, logger: Logger) async throws -> InventoryItem? {
         var query = select(now: now)
-        query.sql += " WHERE lower(p.sku) = lower($2)"
+        query.sql += " WHERE backroom_nocase(p.sku) = backroom_nocase($2)"
         query.binds.append(sku.rawValue)
         return try await connection.query(query, logger: logger).decoded(decode).first
     }
@@ -49,7 +93,7 @@ enum PostgresInventoryRows {
     /// The product's id, its row locked until the transaction ends: every
     /// writer of a product's numbers takes this lock before reading them.
     static func lock(_ connection: PostgresConnection, sku: SKU, logger: Logger) async throws -> Int64 {
-        let rows = try await connection.query("SELECT id FROM product WHERE lower(sku) = lower(\(sku.rawValue)) FOR UPDATE", logger: logger)
+        let rows = try await connection.query("SELECT id FROM product WHERE backroom_nocase(sku) = backroom_nocase(\(sku.rawValue)) FOR UPDATE", logger: logger)
         guard let id = try await rows.decoded({ try $0.stored("id", as: Int64.self) }).first else {
             throw BackroomError.notFound("No product with SKU \(sku).")
         }

@@ -1,7 +1,7 @@
 import BackroomCore
 import PostgresNIO
 
-extension PostgresShopStore {
+extension PostgresShopStore: CatalogStore {
     public func createProduct(_ draft: ValidProductDraft, context: WriteContext) async throws -> InventoryItem {
         guard draft.price.currency == currency else {
             throw BackroomError.validation("price", "This shop sells in \(currency.code), not \(draft.price.currency.code).")
@@ -89,14 +89,53 @@ extension PostgresShopStore {
         return try await read { connection in try await PostgresInventoryRows.fetch(connection, sku: sku, now: now, logger: logger) }
     }
 
-    /// The audit log, newest first (the first page; listings with keyset
-    /// windows and filters are still to come).
-    public func auditEntries(limit: Int) async throws -> [AuditEntry] {
+    public func inventoryItems(matching filter: ProductFilter, sort: ProductSort, window: ListWindow, now: Timestamp) async throws -> Window<InventoryItem> {
         let logger = self.logger
         return try await read { connection in
-            try await connection.query("""
-                SELECT id, at, actor, actor_id, action, target_type, target_id, summary FROM audit_log ORDER BY id DESC LIMIT \(Int64(limit))
-                """, logger: logger).decoded(PostgresAuditLog.decode)
+            try await PostgresInventoryRows.query(filter: filter, sort: sort, now: now)
+                .fetchWindow(connection, window, logger: logger, decode: PostgresInventoryRows.decode)
         }
+    }
+
+    public func countInventoryItems(matching filter: ProductFilter, now: Timestamp) async throws -> Int {
+        let logger = self.logger
+        return try await read { connection in
+            if !filter.lowStockOnly, filter.text.flatMap(PostgresTextQuery.words) == nil {
+                let counts = try await Self.productCounts(connection, logger: logger)
+                switch filter.status {
+                case .active: return Int(counts.active)
+                case .archived: return Int(counts.archived)
+                case .all: return Int(counts.active + counts.archived)
+                }
+            }
+            return try await PostgresInventoryRows.query(filter: filter, sort: ProductSort(.sku), now: now).count(connection, logger: logger)
+        }
+    }
+
+    public func inventoryPosition(of key: KeysetKey, matching filter: ProductFilter, sort: ProductSort, now: Timestamp) async throws -> Int {
+        let logger = self.logger
+        return try await read { connection in
+            try await PostgresInventoryRows.query(filter: filter, sort: sort, now: now).position(connection, of: key, logger: logger)
+        }
+    }
+
+    public func inventorySummary(now: Timestamp) async throws -> InventorySummary {
+        let logger = self.logger
+        return try await read { connection in
+            let (active, archived) = try await Self.productCounts(connection, logger: logger)
+            let low = try await PostgresInventoryRows.query(filter: ProductFilter(lowStockOnly: true), sort: ProductSort(.sku), now: now)
+                .count(connection, logger: logger)
+            return InventorySummary(activeProducts: active, archivedProducts: archived, lowStockProducts: Int64(low))
+        }
+    }
+
+    /// Products per status, as the triggers of migration v1 keep them.
+    static func productCounts(_ connection: PostgresConnection, logger: Logger) async throws -> (active: Int64, archived: Int64) {
+        var counts: [String: Int64] = [:]
+        for try await row in try await connection.query("SELECT status, products FROM product_status_count", logger: logger) {
+            let cells = row.makeRandomAccess()
+            counts[try cells.stored("status", as: String.self)] = try cells.stored("products", as: Int64.self)
+        }
+        return (counts[ProductStatus.active.rawValue] ?? 0, counts[ProductStatus.archived.rawValue] ?? 0)
     }
 }

@@ -40,20 +40,20 @@ extension PostgresShopStore {
         }
     }
 
-    /// The ledger of one SKU, newest first (one window from the newest;
-    /// keyset paging is still to come).
-    public func movements(of sku: SKU, limit: Int) async throws -> [StockMovement] {
+    public func movements(of sku: SKU, window: ListWindow) async throws -> Window<StockMovement> {
         let logger = self.logger
         return try await read { connection in
-            let found = try await connection.query("SELECT id FROM product WHERE lower(sku) = lower(\(sku.rawValue))", logger: logger)
+            let found = try await connection.query("SELECT id FROM product WHERE backroom_nocase(sku) = backroom_nocase(\(sku.rawValue))", logger: logger)
             guard let productID = try await found.decoded({ try $0.stored("id", as: Int64.self) }).first else {
                 throw BackroomError.notFound("No product with SKU \(sku).")
             }
-            return try await connection.query("""
-                SELECT m.id, m.product_id, p.sku, m.delta, m.reason, m.actor, m.reference, m.on_hand_after, m.created_at
-                FROM stock_movement m JOIN product p ON p.id = m.product_id
-                WHERE m.product_id = \(productID) ORDER BY m.id DESC LIMIT \(Int64(limit))
-                """, logger: logger).decoded(PostgresLedger.decode)
+            var query = PostgresKeysetQuery(
+                columns: "m.id, m.product_id, p.sku, m.delta, m.reason, m.actor, m.reference, m.on_hand_after, m.created_at",
+                columnValues: [], from: "stock_movement m JOIN product p ON p.id = m.product_id",
+                sortExpression: "m.id", idExpression: "m.id", direction: .descending, valueKind: .integer
+            )
+            query.filter("m.product_id = ?", productID)
+            return try await query.fetchWindow(connection, window, logger: logger, decode: PostgresLedger.decode)
         }
     }
 }

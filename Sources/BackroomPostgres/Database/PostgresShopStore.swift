@@ -129,6 +129,11 @@ public final class PostgresShopStore: Sendable {
         }
     }
 
+    /// A store let go of without `close()` still ends its connections.
+    deinit {
+        runner.cancel()
+    }
+
     /// Ends every connection; the store cannot be used after.
     public func close() async {
         runner.cancel()

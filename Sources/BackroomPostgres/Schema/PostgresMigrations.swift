@@ -6,15 +6,19 @@ import PostgresNIO
 /// `backroom_migration`. A migration that has shipped is never edited: a
 /// change is a new migration appended here.
 ///
+/// v1 is open to edits until the store can be chosen with `--db` (nothing
+/// can have created a database with it before); from then on it has shipped.
+///
 /// It starts from the SQLite schema's present shape (its migrations v1–v9),
 /// not from its history, with the same names, columns and `CHECK`
 /// constraints, so that `backroom copy` moves rows column for column.
 /// Timestamps are milliseconds since 1970 (`BIGINT`) as in SQLite. What
 /// differs, and why:
 ///
-/// - SKUs are unique case-insensitively through an index on `lower(sku)`
-///   (SQLite: `COLLATE NOCASE`, which folds ASCII only, as `lower` does
-///   under the `C` collation the store asks for).
+/// - SKUs are unique case-insensitively through an index on
+///   `backroom_nocase(sku)` (SQLite: `COLLATE NOCASE`, which folds ASCII
+///   only, as `lower` does under the `C` collation); text sorts compare
+///   bytes (`COLLATE "C"`), as SQLite does.
 /// - The text filter reads a trigram index over `backroom_fold(...)`
 ///   (lower case, accents removed: `unaccent`), where SQLite has FTS5 with
 ///   `remove_diacritics`.
@@ -63,11 +67,29 @@ enum PostgresMigrations {
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
         "CREATE EXTENSION IF NOT EXISTS unaccent",
         // unaccent() is only STABLE (its dictionary could change); naming
-        // the dictionary makes the fold safe to index.
+        // the dictionary makes the fold safe to index. Accents go first
+        // ("Æ" is "AE"), then case, for every script (ICU's root locale),
+        // as FTS5's unicode61 tokenizer with remove_diacritics folds.
         """
         CREATE FUNCTION backroom_fold(value TEXT) RETURNS TEXT
             LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-            RETURN public.unaccent('public.unaccent'::regdictionary, lower(value))
+            RETURN lower(public.unaccent('public.unaccent'::regdictionary, value) COLLATE "und-x-icu")
+        """,
+        // A typed word as a pattern: folded, escaped, anchored at a word
+        // start (the text's start, or after an ASCII character that is not
+        // a letter or digit; FTS5 also splits at non-ASCII punctuation).
+        #"""
+        CREATE FUNCTION backroom_word_prefix(word TEXT) RETURNS TEXT
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+            RETURN '(^|[^a-z0-9\u0080-\U0010FFFF])'
+                || regexp_replace(backroom_fold(word), '([^a-z0-9\u0080-\U0010FFFF])', '\\\1', 'g')
+        """#,
+        // SQLite's NOCASE: ASCII letters folded, nothing else, whatever the
+        // database's own collation.
+        """
+        CREATE FUNCTION backroom_nocase(value TEXT) RETURNS TEXT
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+            RETURN lower(value COLLATE "C")
         """,
         """
         CREATE TABLE store_setting (
@@ -94,15 +116,15 @@ enum PostgresMigrations {
             CHECK (on_hand >= held + allocated)
         )
         """,
-        "CREATE UNIQUE INDEX product_by_sku ON product (lower(sku))",
-        "CREATE INDEX product_by_sku_order ON product (sku COLLATE \"C\", id)",
-        "CREATE INDEX product_by_name ON product (lower(name), id)",
+        "CREATE UNIQUE INDEX product_by_sku ON product (backroom_nocase(sku))",
+        "CREATE INDEX product_by_sku_order ON product ((backroom_nocase(sku)) COLLATE \"C\")",
+        "CREATE INDEX product_by_name ON product ((backroom_nocase(name)) COLLATE \"C\")",
         "CREATE INDEX product_by_available ON product ((on_hand - held - allocated))",
         "CREATE INDEX product_by_reorder_point ON product (reorder_point)",
         "CREATE INDEX product_by_price ON product (price)",
         "CREATE INDEX product_by_status ON product (status)",
         "CREATE INDEX product_by_updated_at ON product (updated_at)",
-        "CREATE INDEX product_low_stock ON product (sku) WHERE on_hand - held - allocated <= reorder_point",
+        "CREATE INDEX product_low_stock ON product ((backroom_nocase(sku)) COLLATE \"C\") WHERE on_hand - held - allocated <= reorder_point",
         "CREATE INDEX product_text ON product USING gin (backroom_fold(sku || ' ' || name) gin_trgm_ops)",
         """
         CREATE TABLE product_status_count (
@@ -155,7 +177,7 @@ enum PostgresMigrations {
             last_login_at BIGINT
         )
         """,
-        "CREATE INDEX user_by_name ON app_user (lower(display_name), id)",
+        "CREATE INDEX user_by_name ON app_user ((backroom_nocase(display_name)) COLLATE \"C\")",
         "CREATE INDEX user_by_role ON app_user (role)",
         "CREATE INDEX user_by_status ON app_user (status)",
         "CREATE INDEX user_by_last_login ON app_user ((coalesce(last_login_at, 0)))",
