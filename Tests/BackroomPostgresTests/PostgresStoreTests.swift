@@ -76,6 +76,26 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("two admins demoting each other at the same moment: one wins, an active admin always remains")
+    func lastAdminRace() async throws {
+        try await withStore { store, _ in
+            for round in 0..<10 {
+                let first = try await store.createUser(NewUser(email: try Email("a\(round)@example.com"), displayName: "A", role: .admin, passwordHash: "x"), context: admin)
+                let second = try await store.createUser(NewUser(email: try Email("b\(round)@example.com"), displayName: "B", role: .admin, passwordHash: "x"), context: admin)
+                // Earlier rounds' admins step down first, so these two are the only ones.
+                for user in try await store.users(matching: UserFilter(role: .admin, status: .active), sort: UserSort(.email), window: ListWindow(limit: 100)).items
+                where user.id != first.id && user.id != second.id {
+                    _ = try await store.updateUser(id: user.id, changes: UserChanges(role: .viewer), context: admin)
+                }
+                async let demoteFirst: User? = try? store.updateUser(id: first.id, changes: UserChanges(role: .viewer), context: admin)
+                async let demoteSecond: User? = try? store.updateUser(id: second.id, changes: UserChanges(role: .viewer), context: admin)
+                let outcomes = await [demoteFirst, demoteSecond]
+                #expect(outcomes.compactMap { $0 }.count == 1, "round \(round)")
+                #expect(try await store.countUsers(matching: UserFilter(role: .admin, status: .active)) == 1, "round \(round)")
+            }
+        }
+    }
+
     @Test("the schema refuses negative stock and stock below holds even from raw SQL")
     func constraints() async throws {
         try await withStore { store, address in

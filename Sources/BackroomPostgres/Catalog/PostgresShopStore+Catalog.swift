@@ -43,6 +43,7 @@ extension PostgresShopStore: CatalogStore {
                     let change = StockChange(item: item, before: StockLevel(onHand: 0, held: 0, allocated: 0), movement: movement)
                     try await PostgresOutbox.stockChanged(connection, change, levelEvents: false, context: context, logger: logger)
                 }
+                try await PostgresRevision.bump([.catalog, .stock], connection, logger: logger)
                 return item
             }
         } catch let error as BackroomError where error.code == .conflict {
@@ -80,6 +81,7 @@ extension PostgresShopStore: CatalogStore {
             for event in EventType.productUpdate(from: current, to: item) {
                 try await PostgresOutbox.product(connection, event, item, context: context, logger: logger)
             }
+            try await PostgresRevision.bump([.catalog], connection, logger: logger)
             return item
         }
     }

@@ -36,6 +36,7 @@ extension PostgresShopStore {
                 try await PostgresAuditLog.append(connection, context: context, record, logger: logger)
             }
             try await PostgresOutbox.stockChanged(connection, change, context: context, logger: logger)
+            try await PostgresRevision.bump([.stock], connection, logger: logger)
             return change
         }
     }

@@ -23,6 +23,10 @@ import PostgresNIO
 ///   (lower case, accents removed: `unaccent`), where SQLite has FTS5 with
 ///   `remove_diacritics`.
 /// - Products per status are counted by triggers as in SQLite.
+/// - The revision counters are spread over rows (`store_revision_shard`):
+///   one row per area would make every write of every node wait for the
+///   previous one's commit.
+/// - `user` is a reserved word: the table is `app_user`.
 enum PostgresMigrations {
     struct Migration {
         let identifier: String
@@ -90,6 +94,22 @@ enum PostgresMigrations {
         CREATE FUNCTION backroom_nocase(value TEXT) RETURNS TEXT
             LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
             RETURN lower(value COLLATE "C")
+        """,
+        // What changed, for caches and other nodes: a count of commits per
+        // area, spread over 16 rows so that concurrent writers rarely wait
+        // on the same one. A revision is the sum of an area's rows; it only
+        // moves when a write commits (a sequence would move before).
+        """
+        CREATE TABLE store_revision_shard (
+            area TEXT NOT NULL CHECK (area IN ('catalog', 'stock', 'orders', 'users')),
+            shard INTEGER NOT NULL CHECK (shard BETWEEN 0 AND 15),
+            count BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (area, shard)
+        )
+        """,
+        """
+        INSERT INTO store_revision_shard (area, shard)
+            SELECT area, shard FROM unnest(ARRAY['catalog', 'stock', 'orders', 'users']) AS area, generate_series(0, 15) AS shard
         """,
         """
         CREATE TABLE store_setting (

@@ -1,0 +1,99 @@
+import BackroomCore
+import PostgresNIO
+
+/// The areas a write marks as changed (`StoreRevision`).
+enum RevisionArea: String {
+    case catalog, stock, orders, users
+}
+
+enum PostgresRevision {
+    /// Marks areas as changed. Called once per write, as its last
+    /// statement, so the row lock is held only while the commit runs and
+    /// two writes never take two rows in opposite orders.
+    static func bump(_ areas: [RevisionArea], _ connection: PostgresConnection, logger: Logger) async throws {
+        let shard = Int32.random(in: 0..<16)
+        let names = areas.map(\.rawValue)
+        try await connection.query(
+            "UPDATE store_revision_shard SET count = count + 1 WHERE shard = \(shard) AND area = ANY(\(names))", logger: logger
+        )
+    }
+}
+
+extension PostgresShopStore: HealthStore {
+    public func revision() async throws -> StoreRevision {
+        let logger = self.logger
+        return try await read { connection in
+            var counts: [String: Int64] = [:]
+            for try await row in try await connection.query("SELECT area, SUM(count)::BIGINT AS total FROM store_revision_shard GROUP BY area", logger: logger) {
+                let cells = row.makeRandomAccess()
+                counts[try cells.stored("area", as: String.self)] = try cells.stored("total", as: Int64.self)
+            }
+            return StoreRevision(catalog: counts["catalog"] ?? 0, stock: counts["stock"] ?? 0, orders: counts["orders"] ?? 0, users: counts["users"] ?? 0)
+        }
+    }
+
+    public func checkInvariants(now: Timestamp) async throws -> [InvariantViolation] {
+        let logger = self.logger
+        // One snapshot for every rule, as the SQLite store reads them.
+        return try await write { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            var violations: [InvariantViolation] = []
+            func collect(_ query: PostgresQuery, _ rule: InvariantViolation.Rule) async throws {
+                violations += try await connection.query(query, logger: logger).decoded { row in
+                    InvariantViolation(subject: try row.stored("subject"), rule: rule, expected: try row.stored("expected"), found: try row.stored("found"))
+                }
+            }
+            try await collect("""
+                SELECT p.sku AS subject, coalesce(m.total, 0)::BIGINT AS expected, p.on_hand AS found FROM product p
+                LEFT JOIN (SELECT product_id, SUM(delta) AS total FROM stock_movement GROUP BY product_id) m ON m.product_id = p.id
+                WHERE p.on_hand != coalesce(m.total, 0)
+                ORDER BY p.sku COLLATE "C"
+                """, .onHandMatchesLedger)
+            try await collect("""
+                SELECT p.sku AS subject, coalesce(a.total, 0)::BIGINT AS expected, p.allocated AS found FROM product p
+                LEFT JOIN (
+                    SELECT l.product_id, SUM(l.quantity) AS total FROM order_line l
+                    JOIN shop_order o ON o.id = l.order_id
+                    WHERE o.status IN ('pending_payment', 'paid')
+                    GROUP BY l.product_id
+                ) a ON a.product_id = p.id
+                WHERE p.allocated != coalesce(a.total, 0)
+                ORDER BY p.sku COLLATE "C"
+                """, .allocatedMatchesOpenOrders)
+            try await collect("""
+                SELECT p.sku AS subject, coalesce(h.total, 0)::BIGINT AS expected, p.held AS found FROM product p
+                LEFT JOIN (SELECT product_id, SUM(quantity) AS total FROM stock_hold GROUP BY product_id) h ON h.product_id = p.id
+                WHERE p.held != coalesce(h.total, 0)
+                ORDER BY p.sku COLLATE "C"
+                """, .heldMatchesHolds)
+            try await collect("""
+                SELECT sku AS subject, 0::BIGINT AS expected, least(on_hand, held, allocated) AS found FROM product
+                WHERE on_hand < 0 OR held < 0 OR allocated < 0
+                ORDER BY sku COLLATE "C"
+                """, .noNegativeCount)
+            try await collect("""
+                SELECT p.sku AS subject, 0::BIGINT AS expected, (p.on_hand - p.allocated - coalesce(h.live, 0))::BIGINT AS found FROM product p
+                LEFT JOIN (SELECT product_id, SUM(quantity) AS live FROM stock_hold WHERE expires_at > \(now.millisecondsSince1970) GROUP BY product_id) h
+                    ON h.product_id = p.id
+                WHERE p.on_hand - p.allocated - coalesce(h.live, 0) < 0
+                ORDER BY p.sku COLLATE "C"
+                """, .availableNotNegative)
+            try await collect("""
+                SELECT 'products ' || status AS subject, SUM(actual)::BIGINT AS expected, SUM(stored)::BIGINT AS found FROM (
+                    SELECT status, COUNT(*) AS actual, 0 AS stored FROM product GROUP BY status
+                    UNION ALL
+                    SELECT status, 0, products FROM product_status_count
+                ) counts
+                GROUP BY status HAVING SUM(actual) != SUM(stored)
+                ORDER BY status COLLATE "C"
+                """, .productCountMatches)
+            try await collect("""
+                SELECT 'BR-' || CASE WHEN o.id < 1000000 THEN lpad(o.id::TEXT, 6, '0') ELSE o.id::TEXT END AS subject, 1::BIGINT AS expected, 0::BIGINT AS found FROM payment_attempt a
+                JOIN shop_order o ON o.id = a.order_id
+                WHERE a.state = 'succeeded' AND o.status = 'pending_payment'
+                ORDER BY o.id
+                """, .chargedOrderIsPaid)
+            return violations
+        }
+    }
+}
