@@ -38,4 +38,31 @@ enum PostgresOutbox {
             try await product(connection, event, change.item, context: context, logger: logger)
         }
     }
+
+    static func order(_ connection: PostgresConnection, _ detail: OrderDetail, context: WriteContext, logger: Logger) async throws {
+        try await append(connection, EventType(orderReached: detail.order.status), resourceType: "order",
+                         resourceID: detail.order.number.rawValue, payload: OrderJSON(detail), context: context, logger: logger)
+    }
+
+    /// A ledger row written by an order (a sale, a return), or a change of
+    /// allocation alone: the product is read after the change and its level
+    /// before is derived from it.
+    static func orderMovedStock(
+        _ connection: PostgresConnection, productID: Int64, delta: Int64, allocatedDelta: Int64, heldDelta: Int64 = 0, movementID: Int64?,
+        reason: MovementReason, reference: String, context: WriteContext, logger: Logger
+    ) async throws {
+        guard let item = try await PostgresInventoryRows.fetch(connection, id: productID, now: context.at, logger: logger) else { return }
+        let before = StockLevel(
+            onHand: item.stock.onHand - delta, held: item.stock.held - heldDelta, allocated: item.stock.allocated - allocatedDelta
+        )
+        if let movementID {
+            let movement = StockMovement(
+                id: movementID, productID: productID, sku: item.sku, delta: delta, reason: reason,
+                actor: context.principal.name, reference: reference, onHandAfter: item.stock.onHand, createdAt: context.at
+            )
+            try await stockChanged(connection, StockChange(item: item, before: before, movement: movement), context: context, logger: logger)
+        } else if let event = EventType.stockLevel(before: before, after: item) {
+            try await product(connection, event, item, context: context, logger: logger)
+        }
+    }
 }

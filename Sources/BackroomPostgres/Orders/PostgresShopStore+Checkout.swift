@@ -1,0 +1,124 @@
+import BackroomCore
+import PostgresNIO
+
+extension PostgresShopStore {
+    /// As `ShopStore.checkout`. The cart's row is locked first (a second
+    /// checkout of the same cart waits, then finds its order), then every
+    /// product of the cart in id order; the plan is made on the locked
+    /// numbers, and each allocation re-checks availability in its own
+    /// statement.
+    public func checkout(_ id: CartID, details: CheckoutDetails, access: CartAccess, context: WriteContext) async throws -> CheckoutResult {
+        let logger = self.logger
+        return try await write { connection in
+            guard let header = try await PostgresCartRows.header(connection, id, lock: true, logger: logger) else {
+                throw BackroomError.notFound("No cart \(id.abbreviated).")
+            }
+            try access.authorize(ownerID: header.customerID)
+            if let orderID = header.orderID {
+                // One order per cart: a repeat with the same key and details is a
+                // replay; anything else meets the order that is already there.
+                guard let previous = try await PostgresOrderRows.detail(connection, id: orderID, logger: logger) else {
+                    throw BackroomError(.internalError, "store error: cart \(id.abbreviated) names an order that does not exist")
+                }
+                let previousKey = try await connection.query(
+                    "SELECT checkout_key FROM shop_order WHERE id = \(orderID)", logger: logger
+                ).decoded { try $0.stored("checkout_key", as: String?.self) }.first ?? nil
+                if let key = details.idempotencyKey, key == previousKey {
+                    guard CheckoutRules.isSameRequest(details, as: previous.order) else {
+                        throw BackroomError.validation("Idempotency-Key", "This Idempotency-Key was used for a checkout with other details; use a new key for a new request.")
+                    }
+                    return CheckoutResult(order: previous, isReplay: true)
+                }
+                throw BackroomError.conflict("This cart was already checked out as \(previous.order.number).")
+            }
+            guard header.status == .open else {
+                throw BackroomError.conflict("This cart was already checked out.")
+            }
+            let now = context.at
+            let ms = now.millisecondsSince1970
+            try await connection.query("""
+                SELECT p.id FROM product p WHERE p.id IN (SELECT product_id FROM cart_line WHERE cart_id = \(id.rawValue)) ORDER BY p.id FOR UPDATE
+                """, logger: logger)
+            let productIDs = try await connection.query(
+                "SELECT product_id FROM cart_line WHERE cart_id = \(id.rawValue)", logger: logger
+            ).decoded { try $0.stored("product_id", as: Int64.self) }
+            for productID in productIDs.sorted() {
+                // Expired holds (this cart's included) are released first, so
+                // the availability read next is live.
+                try await PostgresHolds.releaseExpired(connection, productID: productID, now: now, logger: logger)
+            }
+            let states = try await connection.query("""
+                SELECT l.product_id, l.quantity, p.sku, p.name, p.price, p.status,
+                    coalesce(h.quantity, 0) AS hold_quantity, coalesce(h.expires_at, 0) AS hold_expires_at,
+                    p.on_hand - p.held - p.allocated AS available
+                FROM cart_line l
+                JOIN product p ON p.id = l.product_id
+                LEFT JOIN stock_hold h ON h.cart_id = l.cart_id AND h.product_id = l.product_id
+                WHERE l.cart_id = \(id.rawValue)
+                ORDER BY l.added_at, l.product_id
+                """, logger: logger).decoded { row in
+                CheckoutLineState(
+                    productID: try row.stored("product_id"), sku: SKU(trusted: try row.stored("sku")), name: try row.stored("name"),
+                    unitPriceMinorUnits: try row.stored("price"), status: try row.stored("status", as: ProductStatus.self),
+                    quantity: try row.stored("quantity"),
+                    ownHold: try row.stored("hold_expires_at", as: Int64.self) > ms ? try row.stored("hold_quantity") : 0,
+                    available: try row.stored("available")
+                )
+            }
+            let plan = try CheckoutPlan.make(lines: states, currency: header.currency, cartOwnerID: header.customerID, principal: context.principal)
+            for (line, ownHold) in zip(plan.lines, plan.ownHolds) {
+                // Holds become allocation; the condition re-checks availability
+                // in the statement itself.
+                let allocated = try await connection.query("""
+                    UPDATE product SET held = held - \(ownHold), allocated = allocated + \(line.quantity)
+                    WHERE id = \(line.productID) AND on_hand - (held - \(ownHold)) - (allocated + \(line.quantity)) >= 0
+                    RETURNING id
+                    """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }
+                guard allocated.count == 1 else {
+                    throw BackroomError.insufficientStock([StockShortage(sku: line.sku, requested: line.quantity, available: 0)])
+                }
+            }
+            try await connection.query("DELETE FROM stock_hold WHERE cart_id = \(id.rawValue)", logger: logger)
+
+            let subtotal = plan.subtotal
+            let address = details.shippingAddress
+            let orderID = try await connection.query("""
+                INSERT INTO shop_order (status, customer_id, email, currency, item_count, subtotal, total,
+                    ship_name, ship_line1, ship_line2, ship_city, ship_postal_code, ship_country,
+                    cart_id, checkout_key, placed_at, updated_at)
+                VALUES ('pending_payment', \(plan.customerID), \(details.email.rawValue), \(header.currency.code), \(plan.itemCount),
+                    \(subtotal.minorUnits), \(subtotal.minorUnits), \(address.name), \(address.line1), \(address.line2), \(address.city),
+                    \(address.postalCode), \(address.country), \(id.rawValue), \(details.idempotencyKey), \(ms), \(ms))
+                RETURNING id
+                """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }[0]
+            for (index, line) in plan.lines.enumerated() {
+                try await connection.query("""
+                    INSERT INTO order_line (order_id, line_number, product_id, sku, name, unit_price, quantity, line_total)
+                    VALUES (\(orderID), \(Int64(index + 1)), \(line.productID), \(line.sku.rawValue), \(line.name),
+                            \(line.unitPrice.minorUnits), \(line.quantity), \(line.lineTotal.minorUnits))
+                    """, logger: logger)
+            }
+            let placed = OrderEvent(at: now, actor: context.principal.name, event: "placed", fromStatus: nil, toStatus: .pendingPayment, note: nil)
+            try await PostgresOrderRows.appendEvent(connection, orderID: orderID, event: placed, logger: logger)
+            try await connection.query(
+                "UPDATE cart SET status = 'checked_out', order_id = \(orderID), updated_at = \(ms) WHERE id = \(id.rawValue)", logger: logger
+            )
+            let order = Order(
+                id: orderID, status: .pendingPayment, customerID: plan.customerID, email: details.email, currency: header.currency,
+                itemCount: plan.itemCount, subtotal: subtotal, total: subtotal, shippingAddress: address,
+                paymentReference: nil, cartID: id, placedAt: now, updatedAt: now
+            )
+            let detail = OrderDetail(order: order, lines: plan.lines, timeline: [placed])
+            try await PostgresOutbox.order(connection, detail, context: context, logger: logger)
+            for (line, ownHold) in zip(plan.lines, plan.ownHolds) where line.quantity != ownHold {
+                // Units beyond the cart's own hold came off available stock.
+                try await PostgresOutbox.orderMovedStock(
+                    connection, productID: line.productID, delta: 0, allocatedDelta: line.quantity, heldDelta: -ownHold,
+                    movementID: nil, reason: .sale, reference: order.number.rawValue, context: context, logger: logger
+                )
+            }
+            try await PostgresRevision.bump([.stock, .orders], connection, logger: logger)
+            return CheckoutResult(order: detail, isReplay: false)
+        }
+    }
+}
