@@ -185,8 +185,9 @@ let package = Package(
         .target(
             name: "BackroomTestSupport",
             dependencies: [
-                "BackroomCore", "BackroomStore", "BackroomServices",
+                "BackroomCore", "BackroomStore", "BackroomPostgres", "BackroomServices",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/Support",
             swiftSettings: strictSettings

@@ -6,9 +6,9 @@ import Testing
 
 @Suite("Concurrency")
 struct ConcurrencyTests {
-    @Test("thousands of random adjustments from parallel tasks keep on hand equal to the ledger")
-    func randomAdjustments() async throws {
-        let test = try TestShop()
+    @Test("thousands of random adjustments from parallel tasks keep on hand equal to the ledger", arguments: TestStoreKind.available)
+    func randomAdjustments(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         let skus = (0..<8).map { "SKU-\($0)" }
         for sku in skus { try await test.product(sku, stock: 50) }
         let tasks = 8
@@ -38,10 +38,10 @@ struct ConcurrencyTests {
         let applied = outcomes.reduce(0) { $0 + $1.applied }
         #expect(applied > 0)
         #expect(try await test.shop.checkInvariants().isEmpty)
-        #expect(try test.count("SELECT COUNT(*) FROM stock_movement") == applied + skus.count)
+        #expect(try await test.number("SELECT COUNT(*) FROM stock_movement") == applied + skus.count)
         for sku in skus {
             let item = try await test.item(sku)
-            let ledger = try test.count("SELECT SUM(delta) FROM stock_movement m JOIN product p ON p.id = m.product_id WHERE p.sku = '\(sku)'")
+            let ledger = try await test.number("SELECT SUM(delta) FROM stock_movement m JOIN product p ON p.id = m.product_id WHERE p.sku = '\(sku)'")
             #expect(Int64(ledger) == item.stock.onHand)
             #expect(item.stock.onHand >= 0)
         }

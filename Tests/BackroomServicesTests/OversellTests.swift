@@ -6,9 +6,9 @@ import Testing
 
 @Suite("No oversell")
 struct OversellTests {
-    @Test("64 concurrent shoppers, 10 units: exactly 10 orders and 54 clean refusals")
-    func lastTenUnits() async throws {
-        let test = try TestShop()
+    @Test("64 concurrent shoppers, 10 units: exactly 10 orders and 54 clean refusals", arguments: TestStoreKind.available)
+    func lastTenUnits(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("LAST-10", stock: 10)
         let outcomes = await withTaskGroup(of: Result<OrderNumber, BackroomError>.self) { group in
             for _ in 0..<64 {
@@ -35,13 +35,13 @@ struct OversellTests {
         #expect(refusals.count == 54)
         #expect(refusals.allSatisfy { $0.code == .insufficientStock })
         #expect(try await test.item("LAST-10").stock == StockLevel(onHand: 10, held: 0, allocated: 10))
-        #expect(try test.count("SELECT COUNT(*) FROM shop_order") == 10)
+        #expect(try await test.number("SELECT COUNT(*) FROM shop_order") == 10)
         #expect(try await test.shop.checkInvariants().isEmpty)
     }
 
-    @Test("mixed quantities and several SKUs per cart never oversell any SKU")
-    func mixedCarts() async throws {
-        let test = try TestShop()
+    @Test("mixed quantities and several SKUs per cart never oversell any SKU", arguments: TestStoreKind.available)
+    func mixedCarts(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         let stock: [String: Int64] = ["A": 17, "B": 9, "C": 25, "D": 4]
         for (sku, units) in stock { try await test.product(sku, stock: units) }
         let skus = stock.keys.sorted()
@@ -72,7 +72,7 @@ struct OversellTests {
             #expect(item.stock.allocated <= stock[sku]!)
             #expect(item.stock.available >= 0)
         }
-        #expect(try test.count("SELECT COUNT(*) FROM shop_order") == results.count)
+        #expect(try await test.number("SELECT COUNT(*) FROM shop_order") == results.count)
         #expect(try await test.shop.checkInvariants().isEmpty)
     }
 }

@@ -4,7 +4,7 @@ import PostgresNIO
 extension PostgresShopStore: AuditStore {
     public func recordAudit(_ record: AuditRecord, context: WriteContext) async throws {
         let logger = self.logger
-        try await write { connection in try await PostgresAuditLog.append(connection, context: context, record, logger: logger) }
+        try await write { connection, changed in try await PostgresAuditLog.append(connection, context: context, record, logger: logger) }
     }
 
     public func auditLog(matching filter: AuditFilter, window: ListWindow) async throws -> Window<AuditEntry> {

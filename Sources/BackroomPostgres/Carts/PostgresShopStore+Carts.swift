@@ -4,7 +4,7 @@ import PostgresNIO
 extension PostgresShopStore: CartStore {
     public func createCart(_ id: CartID, customerID: Int64?, currency: Currency, at: Timestamp) async throws -> Cart {
         let logger = self.logger
-        return try await write { connection in
+        return try await write { connection, changed in
             try await Self.insertCart(connection, id, customerID: customerID, currency: currency, at: at, logger: logger)
             return Cart(id: id, customerID: customerID, status: .open, currency: currency, lines: [], createdAt: at, updatedAt: at)
         }
@@ -14,7 +14,7 @@ extension PostgresShopStore: CartStore {
         _ id: CartID, customerID: Int64?, currency: Currency, lines: [CartLineQuantity], now: Timestamp, policy: HoldPolicy, limits: CartLimits
     ) async throws -> Cart {
         let logger = self.logger
-        return try await write { connection in
+        return try await write { connection, changed in
             try await Self.insertCart(connection, id, customerID: customerID, currency: currency, at: now, logger: logger)
             // Products locked in one order (by id) before any is changed, as
             // checkout locks them: two writers never wait on each other in a cycle.
@@ -33,7 +33,7 @@ extension PostgresShopStore: CartStore {
             guard let cart = try await PostgresCartRows.fetch(connection, id, now: now, logger: logger) else {
                 throw BackroomError(.internalError, "store error: the new cart was not found in its own transaction")
             }
-            if changedStock { try await PostgresRevision.bump([.stock], connection, logger: logger) }
+            if changedStock { changed.mark([.stock]) }
             return cart
         }
     }
@@ -52,13 +52,13 @@ extension PostgresShopStore: CartStore {
 
     public func setCartLine(_ id: CartID, sku: SKU, quantity: Int64, now: Timestamp, policy: HoldPolicy, limits: CartLimits, access: CartAccess) async throws -> Cart {
         let logger = self.logger
-        return try await write { connection in
+        return try await write { connection, changed in
             let changedStock = try await self.applyCartLine(connection, id, sku: sku, quantity: quantity, now: now, policy: policy, limits: limits, access: access)
             try await connection.query("UPDATE cart SET updated_at = \(now.millisecondsSince1970) WHERE id = \(id.rawValue)", logger: logger)
             guard let cart = try await PostgresCartRows.fetch(connection, id, now: now, logger: logger) else {
                 throw BackroomError.notFound("No cart \(id.abbreviated).")
             }
-            if changedStock { try await PostgresRevision.bump([.stock], connection, logger: logger) }
+            if changedStock { changed.mark([.stock]) }
             return cart
         }
     }
@@ -147,7 +147,7 @@ extension PostgresShopStore: CartStore {
     public func releaseExpiredHolds(now: Timestamp, limit: Int) async throws -> Int {
         let logger = self.logger
         let ms = now.millisecondsSince1970
-        return try await write { connection in
+        return try await write { connection, changed in
             let productIDs = try await connection.query("""
                 SELECT DISTINCT product_id FROM (
                     SELECT product_id FROM stock_hold WHERE expires_at <= \(ms) ORDER BY expires_at LIMIT \(Int64(limit))
@@ -165,7 +165,7 @@ extension PostgresShopStore: CartStore {
             for (product, quantity) in totals.sorted(by: { $0.key < $1.key }) {
                 try await connection.query("UPDATE product SET held = held - \(quantity) WHERE id = \(product)", logger: logger)
             }
-            if !released.isEmpty { try await PostgresRevision.bump([.stock], connection, logger: logger) }
+            if !released.isEmpty { changed.mark([.stock]) }
             return released.count
         }
     }

@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// Domain events, each written with its change in the same transaction,
 /// with the payload the SQLite store's outbox writes (the resource as the
-/// API returns it at that moment).
+/// API returns it at that moment), and their deliveries (see `append`).
 enum PostgresOutbox {
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -13,16 +13,32 @@ enum PostgresOutbox {
         return encoder
     }()
 
+    /// Writes the event and, in the same transaction, a delivery for each
+    /// active subscription that wants it. The SQLite store offers events
+    /// later, from a cursor over event ids; here ids are taken before
+    /// commit, in another order than commits, so a cursor could pass an
+    /// event whose transaction had not committed yet and never offer it.
+    /// (A subscription created while a write is in flight may miss that
+    /// write's event.)
+    @discardableResult
     static func append(
         _ connection: PostgresConnection, _ type: EventType, resourceType: String, resourceID: String,
         payload: some Encodable, context: WriteContext, logger: Logger
-    ) async throws {
+    ) async throws -> Int64 {
         let json = String(decoding: try encoder.encode(payload), as: UTF8.self)
-        try await connection.query("""
+        let id = try await connection.query("""
             INSERT INTO outbox_event (event_id, type, resource_type, resource_id, at, actor, payload)
             VALUES (\(OutboxEventID.make()), \(type.rawValue), \(resourceType), \(resourceID), \(context.at.millisecondsSince1970),
                     \(context.principal.name), \(json))
-            """, logger: logger)
+            RETURNING id
+            """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }[0]
+        guard type != .webhookTest else { return id }
+        for subscription in try await PostgresWebhookRows.activeSelections(connection, logger: logger) where subscription.selection.matches(type) {
+            try await PostgresWebhookRows.insertDelivery(
+                connection, subscriptionID: subscription.id, eventID: id, resourceKey: "\(resourceType)/\(resourceID)", at: context.at, logger: logger
+            )
+        }
+        return id
     }
 
     static func product(_ connection: PostgresConnection, _ type: EventType, _ item: InventoryItem, context: WriteContext, logger: Logger) async throws {

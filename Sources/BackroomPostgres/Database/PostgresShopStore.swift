@@ -61,7 +61,8 @@ public final class PostgresShopStore: Sendable {
         // once, and why.
         try await probe(address, logger: logger)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        // Started at once, so that no query is asked of a pool not yet running.
+        let runner = Task.immediate { await client.run() }
         do {
             try await PostgresMigrations.migrate(client, logger: logger)
             let settled = try await settleCurrency(client, requested: currency, logger: logger)
@@ -141,9 +142,17 @@ public final class PostgresShopStore: Sendable {
     }
 
     /// One transaction at READ COMMITTED; errors leave as `BackroomError`.
-    func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    /// The areas the body marks as changed are bumped once, last, in one
+    /// statement (see `PostgresRevision.bump`).
+    func write<T: Sendable>(_ body: (PostgresConnection, ChangedAreas) async throws -> T) async throws -> T {
+        let logger = self.logger
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await client.withTransaction(logger: logger) { connection in
+                let changed = ChangedAreas()
+                let result = try await body(connection, changed)
+                if !changed.areas.isEmpty { try await PostgresRevision.bump(changed.areas, connection, logger: logger) }
+                return result
+            }
         } catch {
             throw PostgresErrors.translate(error, reaching: address)
         }
@@ -159,3 +168,5 @@ public final class PostgresShopStore: Sendable {
         }
     }
 }
+
+extension PostgresShopStore: ShopStore {}

@@ -2,17 +2,27 @@ import BackroomCore
 import PostgresNIO
 
 /// The areas a write marks as changed (`StoreRevision`).
-enum RevisionArea: String {
+enum RevisionArea: String, Hashable {
     case catalog, stock, orders, users
 }
 
+/// The areas one transaction changed, collected while it runs.
+final class ChangedAreas {
+    private(set) var areas: Set<RevisionArea> = []
+
+    func mark(_ changed: [RevisionArea]) {
+        areas.formUnion(changed)
+    }
+}
+
 enum PostgresRevision {
-    /// Marks areas as changed. Called once per write, as its last
-    /// statement, so the row lock is held only while the commit runs and
-    /// two writes never take two rows in opposite orders.
-    static func bump(_ areas: [RevisionArea], _ connection: PostgresConnection, logger: Logger) async throws {
+    /// Marks areas as changed. Called once per transaction, as its last
+    /// statement (`PostgresShopStore.write`), so the row locks are held
+    /// only while the commit runs and two writes never take rows in
+    /// opposite orders (one statement, rows in key order).
+    static func bump(_ areas: Set<RevisionArea>, _ connection: PostgresConnection, logger: Logger) async throws {
         let shard = Int32.random(in: 0..<16)
-        let names = areas.map(\.rawValue)
+        let names = areas.map(\.rawValue).sorted()
         try await connection.query(
             "UPDATE store_revision_shard SET count = count + 1 WHERE shard = \(shard) AND area = ANY(\(names))", logger: logger
         )
@@ -35,7 +45,7 @@ extension PostgresShopStore: HealthStore {
     public func checkInvariants(now: Timestamp) async throws -> [InvariantViolation] {
         let logger = self.logger
         // One snapshot for every rule, as the SQLite store reads them.
-        return try await write { connection in
+        return try await write { connection, changed in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             var violations: [InvariantViolation] = []
             func collect(_ query: PostgresQuery, _ rule: InvariantViolation.Rule) async throws {

@@ -9,7 +9,7 @@ extension PostgresShopStore {
     /// statement.
     public func checkout(_ id: CartID, details: CheckoutDetails, access: CartAccess, context: WriteContext) async throws -> CheckoutResult {
         let logger = self.logger
-        return try await write { connection in
+        return try await write { connection, changed in
             guard let header = try await PostgresCartRows.header(connection, id, lock: true, logger: logger) else {
                 throw BackroomError.notFound("No cart \(id.abbreviated).")
             }
@@ -117,7 +117,7 @@ extension PostgresShopStore {
                     movementID: nil, reason: .sale, reference: order.number.rawValue, context: context, logger: logger
                 )
             }
-            try await PostgresRevision.bump([.stock, .orders], connection, logger: logger)
+            changed.mark([.stock, .orders])
             return CheckoutResult(order: detail, isReplay: false)
         }
     }

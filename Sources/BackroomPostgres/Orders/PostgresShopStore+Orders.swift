@@ -27,12 +27,14 @@ extension PostgresShopStore: OrderStore {
     }
 
     public func transitionOrder(_ number: OrderNumber, _ request: OrderTransitionRequest, context: WriteContext) async throws -> OrderDetail {
-        try await write { connection in try await self.transitionOrder(connection, number, request, context: context) }
+        try await write { connection, changed in try await self.transitionOrder(connection, number, request, context: context, changed: changed) }
     }
 
     /// The order's row is locked, then its products in id order, before
     /// the state machine decides.
-    func transitionOrder(_ connection: PostgresConnection, _ number: OrderNumber, _ request: OrderTransitionRequest, context: WriteContext) async throws -> OrderDetail {
+    func transitionOrder(
+        _ connection: PostgresConnection, _ number: OrderNumber, _ request: OrderTransitionRequest, context: WriteContext, changed: ChangedAreas
+    ) async throws -> OrderDetail {
         let logger = self.logger
         guard let order = try await PostgresOrderRows.fetchOrder(connection, id: number.id, lock: true, logger: logger) else {
             throw BackroomError.notFound("No order \(number).")
@@ -118,7 +120,7 @@ extension PostgresShopStore: OrderStore {
             throw BackroomError.notFound("No order \(number).")
         }
         try await PostgresOutbox.order(connection, detail, context: context, logger: logger)
-        try await PostgresRevision.bump(stockChanged ? [.stock, .orders] : [.orders], connection, logger: logger)
+        changed.mark(stockChanged ? [.stock, .orders] : [.orders])
         return detail
     }
 }

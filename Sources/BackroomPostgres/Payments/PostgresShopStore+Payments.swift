@@ -27,7 +27,7 @@ enum PostgresPayments {
 extension PostgresShopStore: PaymentStore {
     public func beginPayment(_ number: OrderNumber, newKey: String, leaseUntil: Timestamp, context: WriteContext) async throws -> PaymentClaim {
         let logger = self.logger
-        return try await write { connection in
+        return try await write { connection, changed in
             guard let order = try await PostgresOrderRows.fetchOrder(connection, id: number.id, lock: true, logger: logger) else {
                 throw BackroomError.notFound("No order \(number).")
             }
@@ -53,14 +53,14 @@ extension PostgresShopStore: PaymentStore {
             try await PostgresOrderRows.appendEvent(connection, orderID: order.id, event: PaymentRules.startedEvent(
                 attempt, resumed: resumed, status: order.status, actor: context.principal.name, at: context.at
             ), logger: logger)
-            try await PostgresRevision.bump([.orders], connection, logger: logger)
+            changed.mark([.orders])
             return PaymentClaim(attempt: attempt, order: order, isResumed: resumed)
         }
     }
 
     public func settlePayment(attemptID: Int64, outcome: PaymentOutcome, context: WriteContext) async throws -> OrderDetail {
         let logger = self.logger
-        return try await write { connection in
+        return try await write { connection, changed in
             // The order first, as every other write to it locks it.
             let orderID = try await connection.query(
                 "SELECT order_id FROM payment_attempt WHERE id = \(attemptID)", logger: logger
@@ -100,14 +100,14 @@ extension PostgresShopStore: PaymentStore {
                 throw BackroomError.notFound("No order \(attempt.orderNumber).")
             }
             if reference != nil { try await PostgresOutbox.order(connection, detail, context: context, logger: logger) }
-            try await PostgresRevision.bump([.orders], connection, logger: logger)
+            changed.mark([.orders])
             return detail
         }
     }
 
     public func extendPaymentLease(attemptID: Int64, until: Timestamp) async throws {
         let logger = self.logger
-        try await write { connection in
+        try await write { connection, changed in
             try await connection.query(
                 "UPDATE payment_attempt SET lease_until = \(until.millisecondsSince1970) WHERE id = \(attemptID) AND state = 'pending'", logger: logger
             )

@@ -7,7 +7,7 @@ extension PostgresShopStore: UserStore {
         let logger = self.logger
         let ms = context.at.millisecondsSince1970
         do {
-            return try await write { connection in
+            return try await write { connection, changed in
                 let inserted = try await connection.query("""
                     INSERT INTO app_user (email, display_name, role, status, password_hash, created_at, updated_at)
                     VALUES (\(user.email.rawValue), \(user.displayName), \(user.role.rawValue), 'active', \(user.passwordHash), \(ms), \(ms))
@@ -20,7 +20,7 @@ extension PostgresShopStore: UserStore {
                 guard let created = try await PostgresUserRows.fetch(connection, id: id, logger: logger) else {
                     throw BackroomError(.internalError, "store error: the new account was not found in its own transaction")
                 }
-                try await PostgresRevision.bump([.users], connection, logger: logger)
+                changed.mark([.users])
                 return created
             }
         } catch let error as BackroomError where error.code == .conflict {
@@ -63,10 +63,10 @@ extension PostgresShopStore: UserStore {
     }
 
     public func updateUser(id: Int64, changes: UserChanges, context: WriteContext) async throws -> User {
-        try await write { connection in try await self.updateUser(connection, id: id, changes: changes, context: context) }
+        try await write { connection, changed in try await self.updateUser(connection, id: id, changes: changes, context: context, changed: changed) }
     }
 
-    func updateUser(_ connection: PostgresConnection, id: Int64, changes: UserChanges, context: WriteContext) async throws -> User {
+    func updateUser(_ connection: PostgresConnection, id: Int64, changes: UserChanges, context: WriteContext, changed: ChangedAreas) async throws -> User {
         let logger = self.logger
         // Every active admin's row is locked first: two admins demoting
         // each other at once would otherwise each count the other and
@@ -104,13 +104,13 @@ extension PostgresShopStore: UserStore {
         guard let updated = try await PostgresUserRows.fetch(connection, id: id, logger: logger) else {
             throw BackroomError.notFound("No user with id \(id).")
         }
-        try await PostgresRevision.bump([.users], connection, logger: logger)
+        changed.mark([.users])
         return updated
     }
 
     public func setPasswordHash(userID: Int64, hash: String, context: WriteContext) async throws {
         let logger = self.logger
-        try await write { connection in
+        try await write { connection, changed in
             guard let user = try await PostgresUserRows.fetch(connection, id: userID, lock: true, logger: logger) else {
                 throw BackroomError.notFound("No user with id \(userID).")
             }
@@ -120,22 +120,22 @@ extension PostgresShopStore: UserStore {
             if context.isAudited {
                 try await PostgresAuditLog.append(connection, context: context, .passwordReset(user), logger: logger)
             }
-            try await PostgresRevision.bump([.users], connection, logger: logger)
+            changed.mark([.users])
         }
     }
 
     public func recordLogin(userID: Int64, at: Timestamp) async throws {
         let logger = self.logger
-        try await write { connection in
+        try await write { connection, changed in
             try await connection.query("UPDATE app_user SET last_login_at = \(at.millisecondsSince1970) WHERE id = \(userID)", logger: logger)
-            try await PostgresRevision.bump([.users], connection, logger: logger)
+            changed.mark([.users])
         }
     }
 
     public func insertToken(hash: [UInt8], userID: Int64, createdAt: Timestamp, expiresAt: Timestamp) async throws {
         let logger = self.logger
         let bytes = ByteBuffer(bytes: hash)
-        try await write { connection in
+        try await write { connection, changed in
             try await connection.query("""
                 INSERT INTO api_token (user_id, token_hash, created_at, expires_at)
                 VALUES (\(userID), \(bytes), \(createdAt.millisecondsSince1970), \(expiresAt.millisecondsSince1970))
@@ -158,7 +158,7 @@ extension PostgresShopStore: UserStore {
     public func revokeToken(hash: [UInt8], at: Timestamp) async throws -> Bool {
         let logger = self.logger
         let bytes = ByteBuffer(bytes: hash)
-        return try await write { connection in
+        return try await write { connection, changed in
             try await !connection.query("""
                 UPDATE api_token SET revoked_at = \(at.millisecondsSince1970) WHERE token_hash = \(bytes) AND revoked_at IS NULL RETURNING id
                 """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }.isEmpty
@@ -167,7 +167,7 @@ extension PostgresShopStore: UserStore {
 
     public func revokeAllTokens(userID: Int64, context: WriteContext) async throws -> Int {
         let logger = self.logger
-        return try await write { connection in
+        return try await write { connection, changed in
             guard let user = try await PostgresUserRows.fetch(connection, id: userID, lock: true, logger: logger) else {
                 throw BackroomError.notFound("No user with id \(userID).")
             }
