@@ -6,9 +6,9 @@ import Testing
 
 @Suite("Carts and checkout")
 struct CheckoutTests {
-    @Test("adding to a cart holds the units at once")
-    func holds() async throws {
-        let test = try TestShop()
+    @Test("adding to a cart holds the units at once", arguments: TestStoreKind.available)
+    func holds(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", stock: 10)
         var cart = try await test.shop.carts.createCart(for: nil)
         cart = try await test.shop.carts.setQuantity(3, of: test.sku("MUG-1"), in: cart.id, by: nil)
@@ -24,9 +24,9 @@ struct CheckoutTests {
         #expect(try await test.shop.checkInvariants().isEmpty)
     }
 
-    @Test("asking for more than is available fails, says how many are available, and leaves the cart unchanged")
-    func insufficient() async throws {
-        let test = try TestShop()
+    @Test("asking for more than is available fails, says how many are available, and leaves the cart unchanged", arguments: TestStoreKind.available)
+    func insufficient(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", stock: 5)
         var cart = try await test.shop.carts.createCart(for: nil)
         cart = try await test.shop.carts.setQuantity(2, of: test.sku("MUG-1"), in: cart.id, by: nil)
@@ -51,7 +51,7 @@ struct CheckoutTests {
         (1, "OLD-1", .validationFailed),
     ])
     func badInput(quantity: Int64, sku: String, code: ErrorCode) async throws {
-        let test = try TestShop()
+        let test = try await TestShop.make(.sqlite)
         try await test.product("MUG-1", stock: 5)
         try await test.product("OLD-1", stock: 5)
         _ = try await test.shop.inventory.archive(test.sku("OLD-1"), by: TestShop.admin)
@@ -60,12 +60,12 @@ struct CheckoutTests {
             try await test.shop.carts.setQuantity(quantity, of: test.sku(sku), in: cart.id, by: nil)
         } throws: { ($0 as? BackroomError)?.code == code }
         #expect(try await test.shop.carts.cart(cart.id, by: nil).lines.isEmpty)
-        #expect(try test.count("SELECT COUNT(*) FROM stock_hold") == 0)
+        #expect(try await test.number("SELECT COUNT(*) FROM stock_hold") == 0)
     }
 
-    @Test("unknown carts are not found; someone else's cart is forbidden")
-    func cartAccess() async throws {
-        let test = try TestShop()
+    @Test("unknown carts are not found; someone else's cart is forbidden", arguments: TestStoreKind.available)
+    func cartAccess(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", stock: 5)
         await #expect { try await test.shop.carts.cart(CartID.random(), by: nil) } throws: { ($0 as? BackroomError)?.code == .notFound }
         #expect(throws: BackroomError.self) { try CartID("c_short") }
@@ -79,13 +79,13 @@ struct CheckoutTests {
         await #expect {
             try await test.shop.carts.setQuantity(1, of: test.sku("MUG-1"), in: cart.id, by: nil)
         } throws: { ($0 as? BackroomError)?.code == .unauthenticated }
-        #expect(try test.count("SELECT COUNT(*) FROM cart_line") == 0)
+        #expect(try await test.number("SELECT COUNT(*) FROM cart_line") == 0)
         _ = try await test.shop.carts.setQuantity(1, of: test.sku("MUG-1"), in: cart.id, by: ana.principal)
     }
 
-    @Test("checkout turns holds into an allocation and places the order with a price snapshot")
-    func checkout() async throws {
-        let test = try TestShop()
+    @Test("checkout turns holds into an allocation and places the order with a price snapshot", arguments: TestStoreKind.available)
+    func checkout(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", price: 1290, stock: 10)
         try await test.product("TEE-2", price: 2500, stock: 4)
         let result = try await test.placeOrder([("MUG-1", 2), ("TEE-2", 1)])
@@ -103,9 +103,9 @@ struct CheckoutTests {
         #expect(try await test.shop.checkInvariants().isEmpty)
     }
 
-    @Test("an empty cart or a cart checked out twice is refused")
-    func refusedCheckouts() async throws {
-        let test = try TestShop()
+    @Test("an empty cart or a cart checked out twice is refused", arguments: TestStoreKind.available)
+    func refusedCheckouts(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", stock: 10)
         let cart = try await test.shop.carts.createCart(for: nil)
         await #expect {
@@ -119,12 +119,12 @@ struct CheckoutTests {
         await #expect {
             try await test.shop.carts.setQuantity(2, of: test.sku("MUG-1"), in: cart.id, by: nil)
         } throws: { ($0 as? BackroomError)?.code == .conflict }
-        #expect(try test.count("SELECT COUNT(*) FROM shop_order") == 1)
+        #expect(try await test.number("SELECT COUNT(*) FROM shop_order") == 1)
     }
 
-    @Test("idempotency: the same key twice gives one order; keys are scoped to their cart; a replay with other details is refused")
-    func idempotency() async throws {
-        let test = try TestShop()
+    @Test("idempotency: the same key twice gives one order; keys are scoped to their cart; a replay with other details is refused", arguments: TestStoreKind.available)
+    func idempotency(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", stock: 10)
         let cart = try await test.shop.carts.createCart(for: nil)
         _ = try await test.shop.carts.setQuantity(2, of: test.sku("MUG-1"), in: cart.id, by: nil)
@@ -156,13 +156,13 @@ struct CheckoutTests {
         _ = try await test.shop.carts.setQuantity(1, of: test.sku("MUG-1"), in: other.id, by: nil)
         let third = try await test.shop.carts.checkout(other.id, email: email, shippingAddress: TestShop.address, idempotencyKey: "key-1", by: nil)
         #expect(!third.isReplay && third.order.order.number != first.order.order.number)
-        #expect(try test.count("SELECT COUNT(*) FROM shop_order") == 2)
+        #expect(try await test.number("SELECT COUNT(*) FROM shop_order") == 2)
         #expect(try await test.item("MUG-1").stock == StockLevel(onHand: 10, held: 0, allocated: 3))
     }
 
-    @Test("expired holds free the stock at once, before the sweeper runs, and the sweeper deletes them")
-    func holdExpiry() async throws {
-        let test = try TestShop(holdSeconds: 60)
+    @Test("expired holds free the stock at once, before the sweeper runs, and the sweeper deletes them", arguments: TestStoreKind.available)
+    func holdExpiry(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind, holdSeconds: 60)
         try await test.product("MUG-1", stock: 3)
         let cart = try await test.shop.carts.createCart(for: nil)
         _ = try await test.shop.carts.setQuantity(3, of: test.sku("MUG-1"), in: cart.id, by: nil)
@@ -172,13 +172,13 @@ struct CheckoutTests {
         #expect(try await test.shop.carts.cart(cart.id, by: nil).lines.first?.hold == nil)
         #expect(try await test.shop.checkInvariants().isEmpty)
         #expect(try await test.shop.carts.releaseExpiredHolds() == 1)
-        #expect(try test.count("SELECT held FROM product") == 0)
+        #expect(try await test.number("SELECT held FROM product") == 0)
         #expect(try await test.shop.carts.releaseExpiredHolds() == 0)
     }
 
-    @Test("checkout of an expired cart re-acquires the stock if it is still there")
-    func expiredCartReacquires() async throws {
-        let test = try TestShop(holdSeconds: 60)
+    @Test("checkout of an expired cart re-acquires the stock if it is still there", arguments: TestStoreKind.available)
+    func expiredCartReacquires(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind, holdSeconds: 60)
         try await test.product("MUG-1", stock: 3)
         let cart = try await test.shop.carts.createCart(for: nil)
         _ = try await test.shop.carts.setQuantity(2, of: test.sku("MUG-1"), in: cart.id, by: nil)
@@ -189,9 +189,9 @@ struct CheckoutTests {
         #expect(try await test.shop.checkInvariants().isEmpty)
     }
 
-    @Test("checkout of an expired cart whose stock is gone fails naming the lines and writes nothing")
-    func expiredCartFails() async throws {
-        let test = try TestShop(holdSeconds: 60)
+    @Test("checkout of an expired cart whose stock is gone fails naming the lines and writes nothing", arguments: TestStoreKind.available)
+    func expiredCartFails(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind, holdSeconds: 60)
         try await test.product("MUG-1", stock: 3)
         try await test.product("TEE-1", stock: 5)
         let slow = try await test.shop.carts.createCart(for: nil)
@@ -199,7 +199,7 @@ struct CheckoutTests {
         _ = try await test.shop.carts.setQuantity(1, of: test.sku("TEE-1"), in: slow.id, by: nil)
         test.clock.advance(seconds: 120)
         _ = try await test.placeOrder([("MUG-1", 2)])
-        let ordersBefore = try test.count("SELECT COUNT(*) FROM shop_order")
+        let ordersBefore = try await test.number("SELECT COUNT(*) FROM shop_order")
         await #expect {
             try await test.shop.carts.checkout(slow.id, email: try Email("a@example.com"), shippingAddress: TestShop.address, idempotencyKey: nil, by: nil)
         } throws: { error in
@@ -207,10 +207,10 @@ struct CheckoutTests {
             return error.code == .insufficientStock
                 && error.detail == .shortages([StockShortage(sku: test.sku("MUG-1"), requested: 2, available: 1)])
         }
-        #expect(try test.count("SELECT COUNT(*) FROM shop_order") == ordersBefore)
+        #expect(try await test.number("SELECT COUNT(*) FROM shop_order") == ordersBefore)
         // The other shopper's order swept the expired MUG-1 hold; the expired
         // TEE-1 hold waits for the sweeper. Neither counts as held.
-        #expect(try test.count("SELECT COUNT(*) FROM stock_hold") == 1)
+        #expect(try await test.number("SELECT COUNT(*) FROM stock_hold") == 1)
         #expect(try await test.item("TEE-1").stock.held == 0)
         #expect(try await test.item("MUG-1").stock == StockLevel(onHand: 3, held: 0, allocated: 2))
         #expect(try await test.shop.checkInvariants().isEmpty)

@@ -12,8 +12,8 @@ struct HoldLimitTests {
         return nil
     }
 
-    @Test("lines per cart: the extra line is refused naming the limit, and the cart is unchanged")
-    func linesPerCart() async throws {
+    @Test("lines per cart: the extra line is refused naming the limit, and the cart is unchanged", arguments: TestStoreKind.available)
+    func linesPerCart(kind: TestStoreKind) async throws {
         let test = try TestShop { $0.cartLimits.linesPerCart = 3 }
         for index in 1...4 { try await test.product("SKU-\(index)", stock: 10) }
         let cart = try await test.shop.carts.createCart(for: nil)
@@ -25,9 +25,9 @@ struct HoldLimitTests {
         #expect(try await test.item("SKU-4").stock.held == 0)
     }
 
-    @Test("a cart holds at most half of what is available (at least five units); nothing is written when refused")
-    func share() async throws {
-        let test = try TestShop()
+    @Test("a cart holds at most half of what is available (at least five units); nothing is written when refused", arguments: TestStoreKind.available)
+    func share(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", stock: 20)
         let cart = try await test.shop.carts.createCart(for: nil)
         await #expect {
@@ -42,9 +42,9 @@ struct HoldLimitTests {
         #expect(try await test.shop.checkInvariants().isEmpty)
     }
 
-    @Test("re-putting a line does not extend its hold past the cart's hold lifetime")
-    func lifetime() async throws {
-        let test = try TestShop(holdSeconds: 900) { $0.cartLimits.holdLifetimeSeconds = 3600 }
+    @Test("re-putting a line does not extend its hold past the cart's hold lifetime", arguments: TestStoreKind.available)
+    func lifetime(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind, holdSeconds: 900) { $0.cartLimits.holdLifetimeSeconds = 3600 }
         try await test.product("MUG-1", stock: 10)
         let cart = try await test.shop.carts.createCart(for: nil)
         let start = test.clock.now()
@@ -67,8 +67,8 @@ struct HoldLimitTests {
         #expect(try await test.shop.checkInvariants().isEmpty)
     }
 
-    @Test("holds per client per minute: the client waits, others do not notice, and a minute later it goes on")
-    func holdsPerClient() async throws {
+    @Test("holds per client per minute: the client waits, others do not notice, and a minute later it goes on", arguments: TestStoreKind.available)
+    func holdsPerClient(kind: TestStoreKind) async throws {
         let test = try TestShop { $0.clientLimits.holdsPerClientPerMinute = 5 }
         try await test.product("MUG-1", stock: 100)
         let hoarder = ClientAddress("203.0.113.9")
@@ -86,20 +86,20 @@ struct HoldLimitTests {
         _ = try await test.shop.carts.setQuantity(0, of: test.sku("MUG-1"), in: cart.id, by: nil, client: hoarder)
     }
 
-    @Test("carts per client per hour")
-    func cartsPerClient() async throws {
+    @Test("carts per client per hour", arguments: TestStoreKind.available)
+    func cartsPerClient(kind: TestStoreKind) async throws {
         let test = try TestShop { $0.clientLimits.cartsPerClientPerHour = 3 }
         let client = ClientAddress("203.0.113.9")
         for _ in 0..<3 { _ = try await test.shop.carts.createCart(for: nil, client: client) }
         await #expect { try await test.shop.carts.createCart(for: nil, client: client) } throws: { Self.limit($0) == .cartsPerClientPerHour }
         _ = try await test.shop.carts.createCart(for: nil, client: ClientAddress("203.0.113.10"))
         _ = try await test.shop.carts.createCart(for: nil)
-        #expect(try test.count("SELECT COUNT(*) FROM cart") == 5)
+        #expect(try await test.number("SELECT COUNT(*) FROM cart") == 5)
     }
 
-    @Test("a hoarding client working through the catalog leaves at least 90% of SKUs on sale for others")
-    func hoarding() async throws {
-        let test = try TestShop()
+    @Test("a hoarding client working through the catalog leaves at least 90% of SKUs on sale for others", arguments: TestStoreKind.available)
+    func hoarding(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         let skus = (0..<100).map { String(format: "SKU-%03d", $0) }
         for (index, sku) in skus.enumerated() { try await test.product(sku, stock: Int64(1 + index % 40)) }
         let hoarder = ClientAddress("203.0.113.66")

@@ -7,9 +7,9 @@ import Testing
 
 @Suite("Inventory service")
 struct InventoryServiceTests {
-    @Test("adjusting writes the ledger row with reason and actor in the same transaction")
-    func adjust() async throws {
-        let test = try TestShop()
+    @Test("adjusting writes the ledger row with reason and actor in the same transaction", arguments: TestStoreKind.available)
+    func adjust(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", stock: 40)
         let change = try await test.shop.inventory.adjustStock(test.sku("MUG-1"), by: -1, reason: .correction, by: TestShop.operatorPrincipal)
         #expect(change.summary == "MUG-1 on hand 40 → 39 (correction)")
@@ -22,12 +22,12 @@ struct InventoryServiceTests {
         #expect(audit.items.first?.summary == "on hand 40 → 39 (correction)")
     }
 
-    @Test("set count is compare-and-set: a stale expected count is a conflict carrying the current count")
-    func compareAndSet() async throws {
-        let test = try TestShop()
+    @Test("set count is compare-and-set: a stale expected count is a conflict carrying the current count", arguments: TestStoreKind.available)
+    func compareAndSet(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-2", stock: 4)
         _ = try await test.shop.inventory.adjustStock(test.sku("MUG-2"), by: 1, reason: .received, by: TestShop.operatorPrincipal)
-        let movementsBefore = try test.count("SELECT COUNT(*) FROM stock_movement")
+        let movementsBefore = try await test.number("SELECT COUNT(*) FROM stock_movement")
         await #expect {
             try await test.shop.inventory.setStockCount(test.sku("MUG-2"), to: 3, expected: 4, by: TestShop.operatorPrincipal)
         } throws: { error in
@@ -35,22 +35,22 @@ struct InventoryServiceTests {
             return error.code == .conflict && error.detail == .currentCount(5)
                 && error.message == "MUG-2 changed to 5 while you were editing (you saw 4); nothing written."
         }
-        #expect(try test.count("SELECT COUNT(*) FROM stock_movement") == movementsBefore)
+        #expect(try await test.number("SELECT COUNT(*) FROM stock_movement") == movementsBefore)
         #expect(try await test.item("MUG-2").stock.onHand == 5)
         let change = try await test.shop.inventory.setStockCount(test.sku("MUG-2"), to: 3, expected: 5, by: TestShop.operatorPrincipal)
         #expect(change.movement.reason == .cycleCount && change.movement.delta == -2)
     }
 
-    @Test("adjusting below committed stock is refused and writes nothing")
-    func belowCommitted() async throws {
-        let test = try TestShop()
+    @Test("adjusting below committed stock is refused and writes nothing", arguments: TestStoreKind.available)
+    func belowCommitted(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-3", stock: 5)
         _ = try await test.placeOrder([("MUG-3", 2)])
         var cart = try await test.shop.carts.createCart(for: nil)
         cart = try await test.shop.carts.setQuantity(1, of: test.sku("MUG-3"), in: cart.id, by: nil)
         #expect(try await test.item("MUG-3").stock == StockLevel(onHand: 5, held: 1, allocated: 2))
-        let movementsBefore = try test.count("SELECT COUNT(*) FROM stock_movement")
-        let auditBefore = try test.count("SELECT COUNT(*) FROM audit_log")
+        let movementsBefore = try await test.number("SELECT COUNT(*) FROM stock_movement")
+        let auditBefore = try await test.number("SELECT COUNT(*) FROM audit_log")
         await #expect {
             try await test.shop.inventory.adjustStock(test.sku("MUG-3"), by: -3, reason: .damaged, by: TestShop.operatorPrincipal)
         } throws: { error in
@@ -58,8 +58,8 @@ struct InventoryServiceTests {
             return error.code == .insufficientStock
                 && error.message == "MUG-3: on hand would drop to 2, below the 3 committed (1 held in carts, 2 allocated to orders)."
         }
-        #expect(try test.count("SELECT COUNT(*) FROM stock_movement") == movementsBefore)
-        #expect(try test.count("SELECT COUNT(*) FROM audit_log") == auditBefore)
+        #expect(try await test.number("SELECT COUNT(*) FROM stock_movement") == movementsBefore)
+        #expect(try await test.number("SELECT COUNT(*) FROM audit_log") == auditBefore)
         #expect(try await test.item("MUG-3").stock.onHand == 5)
         _ = try await test.shop.inventory.adjustStock(test.sku("MUG-3"), by: -2, reason: .damaged, by: TestShop.operatorPrincipal)
         #expect(try await test.item("MUG-3").stock.available == 0)
@@ -73,17 +73,17 @@ struct InventoryServiceTests {
         (2_000_000_000, .received, "delta"),
     ])
     func badAdjustments(delta: Int64, reason: MovementReason, field: String) async throws {
-        let test = try TestShop()
+        let test = try await TestShop.make(.sqlite)
         try await test.product("MUG-4", stock: 5)
         await #expect {
             try await test.shop.inventory.adjustStock(test.sku("MUG-4"), by: delta, reason: reason, by: TestShop.operatorPrincipal)
         } throws: { ($0 as? BackroomError)?.field == field }
-        #expect(try test.count("SELECT COUNT(*) FROM stock_movement") == 1)
+        #expect(try await test.number("SELECT COUNT(*) FROM stock_movement") == 1)
     }
 
-    @Test("roles: viewers read, operators write, customers neither")
-    func permissions() async throws {
-        let test = try TestShop()
+    @Test("roles: viewers read, operators write, customers neither", arguments: TestStoreKind.available)
+    func permissions(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-5", stock: 5)
         _ = try await test.shop.inventory.item(test.sku("MUG-5"), by: TestShop.viewer)
         await #expect {
@@ -98,9 +98,9 @@ struct InventoryServiceTests {
         } throws: { ($0 as? BackroomError)?.code == .forbidden }
     }
 
-    @Test("archived products leave the public catalog but keep their stock and history")
-    func archive() async throws {
-        let test = try TestShop()
+    @Test("archived products leave the public catalog but keep their stock and history", arguments: TestStoreKind.available)
+    func archive(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-6", stock: 5)
         _ = try await test.shop.inventory.archive(test.sku("MUG-6"), by: TestShop.operatorPrincipal)
         await #expect { try await test.shop.inventory.catalogItem(test.sku("MUG-6")) } throws: { ($0 as? BackroomError)?.code == .notFound }
@@ -111,9 +111,9 @@ struct InventoryServiceTests {
         #expect(audit.items.first?.action == "product.archive")
     }
 
-    @Test("names in CJK and emoji round-trip through the store")
-    func unicode() async throws {
-        let test = try TestShop()
+    @Test("names in CJK and emoji round-trip through the store", arguments: TestStoreKind.available)
+    func unicode(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-7", name: "Enamel mug, 藍色 🌲 limited")
         #expect(try await test.item("MUG-7").product.name == "Enamel mug, 藍色 🌲 limited")
     }

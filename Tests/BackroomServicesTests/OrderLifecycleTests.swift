@@ -11,9 +11,9 @@ struct OrderLifecycleTests {
         return try await test.placeOrder([("MUG-1", quantity)]).order.order.number
     }
 
-    @Test("paying through the provider records its reference; a decline leaves the order pending")
-    func pay() async throws {
-        let test = try TestShop()
+    @Test("paying through the provider records its reference; a decline leaves the order pending", arguments: TestStoreKind.available)
+    func pay(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         let number = try await placed(test)
         let cartToken = try await test.shop.orders.order(number, by: TestShop.admin).order.cartID
         test.payments.setDeclining(true)
@@ -27,7 +27,7 @@ struct OrderLifecycleTests {
         #expect(paid.order.paymentReference?.hasPrefix("sim_") == true)
         // The timeline shows each attempt: the declined one, then the one that paid.
         #expect(paid.timeline.map(\.event) == ["placed", "payment_started", "payment_declined", "payment_started", "pay"])
-        #expect(try await test.store.paymentAttempts(of: number).map(\.state) == [.declined, .succeeded])
+        #expect(try await test.anyStore.paymentAttempts(of: number).map(\.state) == [.declined, .succeeded])
         #expect(test.payments.charges.count == 1)
         await #expect {
             try await test.shop.orders.pay(number, by: nil, cartToken: cartToken)
@@ -37,9 +37,9 @@ struct OrderLifecycleTests {
         } throws: { ($0 as? BackroomError)?.code == .notFound }
     }
 
-    @Test("shipping takes the units off on hand and allocated and writes sale rows")
-    func ship() async throws {
-        let test = try TestShop()
+    @Test("shipping takes the units off on hand and allocated and writes sale rows", arguments: TestStoreKind.available)
+    func ship(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         let number = try await placed(test)
         _ = try await test.shop.orders.transition(number, .pay, by: TestShop.operatorPrincipal)
         let shipped = try await test.shop.orders.transition(number, .ship, by: TestShop.operatorPrincipal)
@@ -59,7 +59,7 @@ struct OrderLifecycleTests {
 
     @Test("cancelling releases the allocation", arguments: [false, true])
     func cancel(afterPayment: Bool) async throws {
-        let test = try TestShop()
+        let test = try await TestShop.make(.sqlite)
         let number = try await placed(test)
         if afterPayment { _ = try await test.shop.orders.transition(number, .pay, by: TestShop.operatorPrincipal) }
         let cancelled = try await test.shop.orders.transition(number, .cancel, note: "customer asked", by: TestShop.operatorPrincipal)
@@ -76,7 +76,7 @@ struct OrderLifecycleTests {
         ([.pay, .ship, .deliver], true, StockLevel(onHand: 10, held: 0, allocated: 0)),
     ])
     func refund(path: [OrderAction], restock: Bool, expected: StockLevel) async throws {
-        let test = try TestShop()
+        let test = try await TestShop.make(.sqlite)
         let number = try await placed(test)
         for action in path { _ = try await test.shop.orders.transition(number, action, by: TestShop.operatorPrincipal) }
         let refunded = try await test.shop.orders.transition(number, .refund, restock: restock, by: TestShop.operatorPrincipal)
@@ -90,9 +90,9 @@ struct OrderLifecycleTests {
         #expect(try await test.shop.checkInvariants().isEmpty)
     }
 
-    @Test("an illegal transition names the status and the action and writes nothing")
-    func illegal() async throws {
-        let test = try TestShop()
+    @Test("an illegal transition names the status and the action and writes nothing", arguments: TestStoreKind.available)
+    func illegal(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         let number = try await placed(test)
         await #expect {
             try await test.shop.orders.transition(number, .ship, by: TestShop.operatorPrincipal)
@@ -109,9 +109,9 @@ struct OrderLifecycleTests {
         #expect(try await test.shop.orders.order(number, by: TestShop.admin).timeline.count == 1)
     }
 
-    @Test("order lists filter by status, customer, dates and totals, search number and email, and page by key")
-    func queries() async throws {
-        let test = try TestShop()
+    @Test("order lists filter by status, customer, dates and totals, search number and email, and page by key", arguments: TestStoreKind.available)
+    func queries(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", price: 1000, stock: 100)
         let ana = try await test.customer("ana@example.com", name: "Ana")
         var numbers: [OrderNumber] = []

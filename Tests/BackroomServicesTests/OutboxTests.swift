@@ -10,7 +10,7 @@ import Testing
 @Suite("Outbox events")
 struct OutboxTests {
     func events(_ test: TestShop, after id: Int64 = 0) async throws -> [OutboxEvent] {
-        try await test.store.outboxEvents(afterID: id, since: nil, limit: 10_000)
+        try await test.anyStore.outboxEvents(afterID: id, since: nil, limit: 10_000)
     }
 
     func lastID(_ test: TestShop) async throws -> Int64 {
@@ -21,9 +21,9 @@ struct OutboxTests {
         try JSONSerialization.jsonObject(with: Data(event.payload.utf8)) as? [String: Any] ?? [:]
     }
 
-    @Test("catalog writes: created (with its initial stock row), updated, archived, restored")
-    func catalog() async throws {
-        let test = try TestShop()
+    @Test("catalog writes: created (with its initial stock row), updated, archived, restored", arguments: TestStoreKind.available)
+    func catalog(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", stock: 5)
         var written = try await events(test)
         #expect(written.map(\.type) == [.productCreated, .stockAdjusted])
@@ -48,9 +48,9 @@ struct OutboxTests {
         #expect(try await events(test, after: mark).isEmpty)
     }
 
-    @Test("stock: each ledger row is stock.adjusted; crossing the reorder point is stock.low, then stock.restocked")
-    func stock() async throws {
-        let test = try TestShop()
+    @Test("stock: each ledger row is stock.adjusted; crossing the reorder point is stock.low, then stock.restocked", arguments: TestStoreKind.available)
+    func stock(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", stock: 10, reorderPoint: 3)
         let mark = try await lastID(test)
         _ = try await test.shop.inventory.adjustStock(test.sku("MUG-1"), by: -5, reason: .damaged, by: TestShop.admin)  // 5: not low
@@ -63,9 +63,9 @@ struct OutboxTests {
         #expect((low["stock"] as? [String: Any])?["available"] as? Int == 3)
     }
 
-    @Test("a refused change writes no event: below committed stock, a stale count, a batch undone by reject-all")
-    func refused() async throws {
-        let test = try TestShop()
+    @Test("a refused change writes no event: below committed stock, a stale count, a batch undone by reject-all", arguments: TestStoreKind.available)
+    func refused(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", stock: 3)
         _ = try await test.placeOrder([("MUG-1", 2)])
         let mark = try await lastID(test)
@@ -84,9 +84,9 @@ struct OutboxTests {
         #expect(try await test.item("MUG-1").stock.onHand == 3)
     }
 
-    @Test("orders: placed, paid, shipped (with the sale rows), delivered, refunded with restock; cancelled")
-    func orders() async throws {
-        let test = try TestShop()
+    @Test("orders: placed, paid, shipped (with the sale rows), delivered, refunded with restock; cancelled", arguments: TestStoreKind.available)
+    func orders(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", stock: 10)
         var mark = try await lastID(test)
         let number = try await test.placeOrder([("MUG-1", 2)]).order.order.number
@@ -113,9 +113,9 @@ struct OutboxTests {
         #expect(written.map(\.type) == [.orderPlaced, .orderCancelled])
     }
 
-    @Test("checkouts racing for the last units: one order.placed per order placed, none for the refused")
-    func race() async throws {
-        let test = try TestShop()
+    @Test("checkouts racing for the last units: one order.placed per order placed, none for the refused", arguments: TestStoreKind.available)
+    func race(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
         try await test.product("MUG-1", stock: 5)
         let mark = try await lastID(test)
         let placed = await withTaskGroup(of: Bool.self) { group in
@@ -128,7 +128,7 @@ struct OutboxTests {
         let written = try await events(test, after: mark).filter { $0.type == .orderPlaced }
         #expect(written.count == 5)
         #expect(Set(written.map(\.resourceID)).count == 5)
-        #expect(try test.count("SELECT COUNT(*) FROM shop_order") == 5)
+        #expect(try await test.number("SELECT COUNT(*) FROM shop_order") == 5)
         #expect(try await test.shop.checkInvariants().isEmpty)
     }
 }

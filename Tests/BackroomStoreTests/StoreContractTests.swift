@@ -5,39 +5,18 @@ import BackroomTestSupport
 import Foundation
 import Testing
 
-/// Every store implementation. A second store (PostgreSQL) is added here
-/// and must pass the same contract.
-enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
-    case sqlite
-
-    var testDescription: String { rawValue }
-
-    func make() throws -> (any ShopStore, AnyObject) {
-        switch self {
-        case .sqlite:
-            let temporary = try TemporaryStore()
-            return (temporary.store, temporary)
-        }
-    }
-}
-
-/// The parts of the contract the PostgreSQL store has so far; it joins
-/// `StoreKind` (and this goes) once it is a whole `ShopStore`.
-typealias StoreParts = CatalogStore & AuditStore & UserStore & HealthStore
-
-/// Stores held to the parts of the contract they have: every store,
-/// whole or (the PostgreSQL store, while it is built) part by part. The
+/// Every store implementation, each held to the same contract. The
 /// PostgreSQL cases need its server binaries (`PostgresTestCluster`).
-enum StorePartsKind: String, CaseIterable, CustomTestStringConvertible {
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
     case sqlite
     case postgres
 
-    static var allCases: [StorePartsKind] { PostgresTestCluster.isAvailable ? [.sqlite, .postgres] : [.sqlite] }
+    static var allCases: [StoreKind] { PostgresTestCluster.isAvailable ? [.sqlite, .postgres] : [.sqlite] }
 
     var testDescription: String { rawValue }
 
     /// The store, and what keeps it open until the test lets go of it.
-    func make() async throws -> (any StoreParts, AnyObject) {
+    func make() async throws -> (any ShopStore, AnyObject) {
         switch self {
         case .sqlite:
             let temporary = try TemporaryStore()
@@ -59,8 +38,8 @@ struct StoreContractTests {
         try ProductDraft(sku: sku, name: name ?? "Item \(sku)", price: Money(minorUnits: price, currency: .eur), reorderPoint: reorder, initialStock: stock).validated()
     }
 
-    @Test("creating a product records its initial stock in the ledger", arguments: StorePartsKind.allCases)
-    func createProduct(kind: StorePartsKind) async throws {
+    @Test("creating a product records its initial stock in the ledger", arguments: StoreKind.allCases)
+    func createProduct(kind: StoreKind) async throws {
         let (store, keep) = try await kind.make()
         let item = try await store.createProduct(try draft("MUG-1", name: "Enamel mug, 藍色 🌲", stock: 7), context: admin)
         #expect(item.stock == StockLevel(onHand: 7, held: 0, allocated: 0))
@@ -71,8 +50,8 @@ struct StoreContractTests {
         withExtendedLifetime(keep) {}
     }
 
-    @Test("SKUs are unique regardless of case; the duplicate writes nothing", arguments: StorePartsKind.allCases)
-    func duplicateSKU(kind: StorePartsKind) async throws {
+    @Test("SKUs are unique regardless of case; the duplicate writes nothing", arguments: StoreKind.allCases)
+    func duplicateSKU(kind: StoreKind) async throws {
         let (store, keep) = try await kind.make()
         _ = try await store.createProduct(try draft("MUG-1"), context: admin)
         await #expect {
@@ -83,8 +62,8 @@ struct StoreContractTests {
         withExtendedLifetime(keep) {}
     }
 
-    @Test("a stale version refuses an update and writes nothing", arguments: StorePartsKind.allCases)
-    func versionedUpdate(kind: StorePartsKind) async throws {
+    @Test("a stale version refuses an update and writes nothing", arguments: StoreKind.allCases)
+    func versionedUpdate(kind: StoreKind) async throws {
         let (store, keep) = try await kind.make()
         let created = try await store.createProduct(try draft("MUG-1"), context: admin)
         let renamed = try await store.updateProduct(SKU("MUG-1"), changes: ProductChanges(name: "Renamed"), expectedVersion: created.product.version, context: admin)
@@ -98,8 +77,8 @@ struct StoreContractTests {
         withExtendedLifetime(keep) {}
     }
 
-    @Test("keyset windows visit every row exactly once, in order, both ways", arguments: StorePartsKind.allCases)
-    func keysetPaging(kind: StorePartsKind) async throws {
+    @Test("keyset windows visit every row exactly once, in order, both ways", arguments: StoreKind.allCases)
+    func keysetPaging(kind: StoreKind) async throws {
         let (store, keep) = try await kind.make()
         var expectedNames: [String] = []
         for index in 0..<57 {
@@ -137,8 +116,8 @@ struct StoreContractTests {
         withExtendedLifetime(keep) {}
     }
 
-    @Test("full-text search matches SKU and name prefixes, including CJK", arguments: StorePartsKind.allCases)
-    func search(kind: StorePartsKind) async throws {
+    @Test("full-text search matches SKU and name prefixes, including CJK", arguments: StoreKind.allCases)
+    func search(kind: StoreKind) async throws {
         let (store, keep) = try await kind.make()
         _ = try await store.createProduct(try draft("MUG-0001", name: "Enamel mug, forest green"), context: admin)
         _ = try await store.createProduct(try draft("MUG-0002", name: "Enamel mug, 藍色"), context: admin)
@@ -165,8 +144,8 @@ struct StoreContractTests {
         withExtendedLifetime(keep) {}
     }
 
-    @Test("low-stock and archived filters", arguments: StorePartsKind.allCases)
-    func filters(kind: StorePartsKind) async throws {
+    @Test("low-stock and archived filters", arguments: StoreKind.allCases)
+    func filters(kind: StoreKind) async throws {
         let (store, keep) = try await kind.make()
         _ = try await store.createProduct(try draft("A", stock: 3, reorder: 5), context: admin)
         _ = try await store.createProduct(try draft("B", stock: 50, reorder: 5), context: admin)
@@ -194,8 +173,8 @@ struct StoreContractTests {
         withExtendedLifetime(keep) {}
     }
 
-    @Test("stock changes: adjust, compare-and-set, refusal below committed", arguments: StorePartsKind.allCases)
-    func stockChanges(kind: StorePartsKind) async throws {
+    @Test("stock changes: adjust, compare-and-set, refusal below committed", arguments: StoreKind.allCases)
+    func stockChanges(kind: StoreKind) async throws {
         let (store, keep) = try await kind.make()
         _ = try await store.createProduct(try draft("MUG-1", stock: 10), context: admin)
         let sku = try SKU("MUG-1")
@@ -217,8 +196,8 @@ struct StoreContractTests {
         withExtendedLifetime(keep) {}
     }
 
-    @Test("users: create, duplicate email, update, tokens", arguments: StorePartsKind.allCases)
-    func users(kind: StorePartsKind) async throws {
+    @Test("users: create, duplicate email, update, tokens", arguments: StoreKind.allCases)
+    func users(kind: StoreKind) async throws {
         let (store, keep) = try await kind.make()
         let user = try await store.createUser(NewUser(email: try Email("ana@example.com"), displayName: "Ana", role: .operator, passwordHash: "x"), context: admin)
         await #expect {
@@ -238,8 +217,8 @@ struct StoreContractTests {
         withExtendedLifetime(keep) {}
     }
 
-    @Test("the last active admin cannot be demoted or disabled", arguments: StorePartsKind.allCases)
-    func lastAdmin(kind: StorePartsKind) async throws {
+    @Test("the last active admin cannot be demoted or disabled", arguments: StoreKind.allCases)
+    func lastAdmin(kind: StoreKind) async throws {
         let (store, keep) = try await kind.make()
         let admin1 = try await store.createUser(NewUser(email: try Email("a1@example.com"), displayName: "A1", role: .admin, passwordHash: "x"), context: admin)
         await #expect {
@@ -253,8 +232,8 @@ struct StoreContractTests {
         withExtendedLifetime(keep) {}
     }
 
-    @Test("audit entries page newest first", arguments: StorePartsKind.allCases)
-    func audit(kind: StorePartsKind) async throws {
+    @Test("audit entries page newest first", arguments: StoreKind.allCases)
+    func audit(kind: StoreKind) async throws {
         let (store, keep) = try await kind.make()
         for index in 0..<5 { _ = try await store.createProduct(try draft("P\(index)"), context: admin) }
         let first = try await store.auditLog(matching: AuditFilter(), window: ListWindow(limit: 3))
@@ -266,8 +245,8 @@ struct StoreContractTests {
         withExtendedLifetime(keep) {}
     }
 
-    @Test("revisions move when their area is written", arguments: StorePartsKind.allCases)
-    func revisions(kind: StorePartsKind) async throws {
+    @Test("revisions move when their area is written", arguments: StoreKind.allCases)
+    func revisions(kind: StoreKind) async throws {
         let (store, keep) = try await kind.make()
         let start = try await store.revision()
         _ = try await store.createProduct(try draft("A"), context: admin)
