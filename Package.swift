@@ -90,6 +90,7 @@ let package = Package(
             dependencies: [
                 "BackroomCore",
                 "BackroomStore",
+                "BackroomPostgres",
                 "BackroomServices",
                 "BackroomBenchmarks",
                 "BackroomTelemetry",

@@ -12,9 +12,9 @@ import Testing
 
 @Suite("No oversell over HTTP")
 struct HTTPOversellTests {
-    @Test("64 concurrent clients checking out the last 10 units: exactly 10 orders")
-    func lastTenUnits() async throws {
-        let server = try await TestServer()
+    @Test("64 concurrent clients checking out the last 10 units: exactly 10 orders", arguments: TestStoreKind.available)
+    func lastTenUnits(kind: TestStoreKind) async throws {
+        let server = try await TestServer(kind)
         try await server.test.product("LAST-10", stock: 10)
         let statuses = try await server.run { client in
             try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
@@ -34,7 +34,7 @@ struct HTTPOversellTests {
         }
         #expect(statuses.filter { $0 == .created }.count == 10)
         #expect(statuses.filter { $0 == .conflict }.count == 54)
-        #expect(try server.test.count("SELECT COUNT(*) FROM shop_order") == 10)
+        #expect(try await server.test.number("SELECT COUNT(*) FROM shop_order") == 10)
         #expect(try await server.test.item("LAST-10").stock == StockLevel(onHand: 10, held: 0, allocated: 10))
         #expect(try await server.shop.checkInvariants().isEmpty)
     }

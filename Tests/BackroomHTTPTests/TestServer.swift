@@ -18,8 +18,11 @@ final class TestServer: @unchecked Sendable {
     var tokens: [Role: String] = [:]
     var users: [Role: User] = [:]
 
-    init(configuration: ServerConfiguration = ServerConfiguration(), shop configure: (inout ShopConfiguration) -> Void = { _ in }) async throws {
-        test = try TestShop(configure: configure)
+    init(
+        _ kind: TestStoreKind = .sqlite, configuration: ServerConfiguration = ServerConfiguration(),
+        shop configure: (inout ShopConfiguration) -> Void = { _ in }
+    ) async throws {
+        test = try await TestShop.make(kind, configure: configure)
         parts = ServerParts(shop: test.shop)
         self.configuration = configuration
         for role in Role.allCases {

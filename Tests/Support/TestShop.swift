@@ -141,6 +141,17 @@ public final class TestShop: @unchecked Sendable {
         try store.pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
 
+    /// Another store on the same file or database, as a second process
+    /// (or node) opens it; closed by `close`.
+    public func secondStore() async throws -> (store: any ShopStore, close: @Sendable () async -> Void) {
+        if let postgres {
+            let other = try await PostgresShopStore.open(postgres.address, maximumConnections: 2)
+            return (other, { await other.close() })
+        }
+        let other = try SQLiteShopStore(path: store.path)
+        return (other, { try? other.close() })
+    }
+
     /// A number one query answers (`SELECT COUNT(*) …`), on either store.
     /// Table names are the same on both, but for users (`app_user` on
     /// PostgreSQL).

@@ -16,14 +16,15 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let opened = try store.openExisting()
-            let violations = try await opened.checkInvariants(now: SystemTimeSource().now())
+            let opened = try await store.open(create: false)
+            let violations = try await opened.store.checkInvariants(now: SystemTimeSource().now())
+            try await opened.close()
             if violations.isEmpty {
-                print("\(store.path): consistent")
+                print("\(store.shown): consistent")
                 return
             }
             for violation in violations { print(violation) }
-            printError("\(violations.count) invariant violation\(violations.count == 1 ? "" : "s") in \(store.path)")
+            printError("\(violations.count) invariant violation\(violations.count == 1 ? "" : "s") in \(store.shown)")
             throw ExitCode(2)
         }
     }

@@ -35,9 +35,9 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let filter = try ExportFilter.parse(filters, for: kind)
-            let opened = try store.openExisting(.transfer())
-            defer { try? opened.close() }
-            let shop = Shop(store: opened, currency: opened.currency)
+            let opened = try await store.open(create: false, configuration: .transfer())
+            defer { opened.closeNow() }
+            let shop = Shop(store: opened.store, currency: opened.currency)
             let handle: FileHandle
             if let out {
                 guard FileManager.default.createFile(atPath: out, contents: nil) else {

@@ -50,9 +50,9 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         var report: ImportReport?
         try await reportingErrors {
-            let opened = try store.openExisting(.transfer())
-            defer { try? opened.close() }
-            let shop = Shop(store: opened, currency: opened.currency)
+            let opened = try await store.open(create: false, configuration: .transfer())
+            defer { opened.closeNow() }
+            let shop = Shop(store: opened.store, currency: opened.currency)
             let progress = TransferProgressLine(verb: "reading")
             let importer = Importer(shop: shop, principal: .system("cli"))
             report = try await importer.run(kind, path: file, options: ImportOptions(policy: onError, dryRun: dryRun, rowsPerBatch: batch)) { done, total, rows in

@@ -5,7 +5,7 @@ import BackroomStore
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Create the store file, or bring an existing one up to date."
+        abstract: "Create the store (a SQLite file, or the schema in a PostgreSQL database), or bring an existing one up to date."
     )
 
     @OptionGroup var store: StoreOptions
@@ -15,9 +15,10 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let opened = try store.openOrCreate(currency: currency)
-            let migrations = try opened.appliedMigrations()
-            print("\(store.path): up to date (\(migrations.joined(separator: ", ")); currency \(opened.currency.code))")
+            let opened = try await store.open(create: true, currency: currency)
+            let migrations = try await opened.appliedMigrations()
+            try await opened.close()
+            print("\(store.shown): up to date (\(migrations.joined(separator: ", ")); currency \(opened.currency.code))")
         }
     }
 }

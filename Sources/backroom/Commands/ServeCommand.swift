@@ -36,17 +36,20 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 options.durability = durability
             }
-            let opened = try options.openOrCreate()
+            let opened = try await options.open(create: true)
             let payments = try SimulatedPaymentProvider(journalPath: settings.paymentsJournal)
-            let shop = Shop(store: opened, currency: opened.currency, configuration: settings.shop, payments: payments)
+            let shop = Shop(store: opened.store, currency: opened.currency, configuration: settings.shop, payments: payments)
             let parts = ServerParts(shop: shop)
             Bootstrap.metrics(registry: parts.metrics.registry)
             var extras: [any Service] = []
             if let plan = settings.backup {
-                extras.append(BackupScheduler(store: opened, plan: plan, metrics: parts.metrics, clock: shop.clock, logger: logger))
+                guard case .sqlite(let file) = opened else {
+                    throw BackroomError.validation("backup", "Scheduled backups copy a SQLite store file; back a PostgreSQL store up with its own tools (pg_dump, or the server's).")
+                }
+                extras.append(BackupScheduler(store: file, plan: plan, metrics: parts.metrics, clock: shop.clock, logger: logger))
             }
             let app = buildApplication(parts, configuration: settings.server, logger: logger, extraServices: extras)
-            logger.info("serving \(options.path) on http://\(settings.server.host):\(settings.server.port)")
+            logger.info("serving \(options.shown) on http://\(settings.server.host):\(settings.server.port)")
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
                     services: [.init(service: app)],
@@ -55,8 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
                 )
             )
             try await group.run()
-            try opened.checkpoint()
-            try opened.close()
+            try await opened.close()
             logger.info("stopped; store closed")
         }
     }

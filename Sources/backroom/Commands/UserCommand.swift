@@ -47,8 +47,9 @@ struct UserAddCommand: AsyncParsableCommand {
                 throw BackroomError.validation("password", "No password on standard input.")
             }
             _ = try UserRules.password(line)
-            let opened = try store.openOrCreate()
-            let shop = Shop(store: opened, currency: opened.currency, configuration: ShopConfiguration(passwordCost: passwordCost))
+            let opened = try await store.open(create: true)
+            defer { opened.closeNow() }
+            let shop = Shop(store: opened.store, currency: opened.currency, configuration: ShopConfiguration(passwordCost: passwordCost))
             let user = try await shop.users.create(
                 email: address.rawValue, displayName: name ?? address.localPart, role: role, password: line,
                 by: .system("cli")
@@ -81,8 +82,9 @@ struct UserListCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let role = try role.map { text throws(BackroomError) in try Role(parsing: text) }
-            let opened = try store.openExisting()
-            let shop = Shop(store: opened, currency: opened.currency)
+            let opened = try await store.open(create: false)
+            defer { opened.closeNow() }
+            let shop = Shop(store: opened.store, currency: opened.currency)
             let filter = UserFilter(text: search, role: role)
             let window = try await shop.users.users(matching: filter, sort: UserSort(.email), window: ListWindow(limit: limit), by: .system("cli"))
             let total = try await shop.users.count(matching: filter, by: .system("cli"))

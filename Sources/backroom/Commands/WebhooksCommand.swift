@@ -20,9 +20,9 @@ struct WebhooksListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let opened = try store.openExisting()
-            defer { try? opened.close() }
-            let shop = Shop(store: opened, currency: opened.currency)
+            let opened = try await store.open(create: false)
+            defer { opened.closeNow() }
+            let shop = Shop(store: opened.store, currency: opened.currency)
             let principal = Principal.system("cli")
             for subscription in try await shop.webhooks.list(by: principal) {
                 let failed = try await shop.webhooks.deliveries(of: subscription.id, status: .failed, window: ListWindow(limit: 500), by: principal).items.count
@@ -55,9 +55,9 @@ struct WebhooksReplayCommand: AsyncParsableCommand {
         try await reportingErrors {
             let clock = SystemTimeSource()
             let from = try Self.time(since, now: clock.now())
-            let opened = try store.openExisting()
-            defer { try? opened.close() }
-            let shop = Shop(store: opened, currency: opened.currency)
+            let opened = try await store.open(create: false)
+            defer { opened.closeNow() }
+            let shop = Shop(store: opened.store, currency: opened.currency)
             let made = try await shop.webhooks.replay(since: from, only: id, by: .system("cli"))
             print("\(made) deliveries queued, of the events since \(from.iso8601); a running server sends them.")
         }
