@@ -209,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "BackroomPostgresTests",
             dependencies: [
-                "BackroomCore", "BackroomPostgres", "BackroomTestSupport",
+                "BackroomCore", "BackroomPostgres", "BackroomServices", "BackroomStore", "BackroomTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strictSettings

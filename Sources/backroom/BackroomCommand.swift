@@ -12,6 +12,7 @@ struct BackroomCommand: AsyncParsableCommand {
             CheckCommand.self,
             ImportCommand.self,
             ExportCommand.self,
+            CopyCommand.self,
             BackupCommand.self,
             RestoreCommand.self,
             WebhooksCommand.self,

@@ -9,6 +9,8 @@ public struct InvariantViolation: Sendable, Hashable, Codable, CustomStringConve
         case availableNotNegative = "available >= 0"
         case productCountMatches = "products per status = stored count"
         case chargedOrderIsPaid = "an order charged by the provider is paid"
+        /// A `backroom copy` into this store started and did not finish.
+        case copyFinished = "a copy into the store finished"
     }
 
     public var subject: String

@@ -103,6 +103,10 @@ extension PostgresShopStore: HealthStore {
                 WHERE a.state = 'succeeded' AND o.status = 'pending_payment'
                 ORDER BY o.id
                 """, .chargedOrderIsPaid)
+            try await collect("""
+                SELECT 'store (copy from ' || value || ')' AS subject, 1::BIGINT AS expected, 0::BIGINT AS found FROM store_setting
+                WHERE key = \(CopiedTable.unfinishedCopyKey)
+                """, .copyFinished)
             return violations
         }
     }

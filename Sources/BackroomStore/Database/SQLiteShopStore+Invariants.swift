@@ -64,6 +64,9 @@ extension SQLiteShopStore {
                 WHERE a.state = 'succeeded' AND o.status = 'pending_payment'
                 ORDER BY o.id
                 """, .chargedOrderIsPaid)
+            try collect("""
+                SELECT 'store (copy from ' || value || ')' AS subject, 1 AS expected, 0 AS found FROM store_setting WHERE key = ?
+                """, .copyFinished, [CopiedTable.unfinishedCopyKey])
             return violations
         }
     }

@@ -17,6 +17,14 @@ enum OpenedStore: Sendable {
         }
     }
 
+    /// Its tables, row by row, for `backroom copy`.
+    var copyable: any CopyableStore {
+        switch self {
+        case .sqlite(let store): store
+        case .postgres(let store): store
+        }
+    }
+
     var currency: Currency {
         switch self {
         case .sqlite(let store): store.currency

@@ -1,0 +1,131 @@
+import BackroomCore
+import PostgresNIO
+
+/// `backroom copy`, PostgreSQL's side: tables read in key order a page at
+/// a time, rows written with their ids in multi-row inserts, identity
+/// sequences moved past the copied ids at the end.
+extension PostgresShopStore: CopyableStore {
+    static func tableName(_ table: CopiedTable) -> String {
+        table.name == "user" ? "app_user" : table.name
+    }
+
+    public func copyRows(of table: CopiedTable, after key: [CopiedValue]?, limit: Int) async throws -> [[CopiedValue]] {
+        let logger = self.logger
+        return try await read { connection in
+            let keyList = table.key.joined(separator: ", ")
+            var statement = Statement(sql: "SELECT \(table.columns.joined(separator: ", ")) FROM \(Self.tableName(table))", values: [])
+            if let key {
+                statement.sql += " WHERE (\(keyList)) > (\(key.map { _ in "?" }.joined(separator: ", ")))"
+                statement.values = key.map(Self.bound)
+            }
+            statement.sql += " ORDER BY \(keyList) LIMIT \(limit)"
+            var rows: [[CopiedValue]] = []
+            for try await row in try await connection.query(statement.query, logger: logger) {
+                rows.append(try zip(row, table.columns).map { cell, column in try Self.copiedValue(cell, column: column) })
+            }
+            return rows
+        }
+    }
+
+    public func insertCopiedRows(_ rows: [[CopiedValue]], into table: CopiedTable) async throws {
+        let kept = rows.filter { !(table.name == "store_setting" && $0.first == .text(CopiedTable.unfinishedCopyKey)) }
+        guard !kept.isEmpty else { return }
+        let logger = self.logger
+        let types = try await columnTypes(of: table)
+        // Typed: a column whose every value in the page is NULL would
+        // otherwise be read as text.
+        let placeholders = "(" + table.columns.map { "?::\(types[$0] ?? "text")" }.joined(separator: ", ") + ")"
+        var statement = Statement(
+            sql: "INSERT INTO \(Self.tableName(table)) (\(table.columns.joined(separator: ", "))) VALUES "
+                + Array(repeating: placeholders, count: kept.count).joined(separator: ", "),
+            values: kept.flatMap { $0.map(Self.bound) }
+        )
+        if table.name == "store_setting" { statement.sql += " ON CONFLICT (key) DO UPDATE SET value = excluded.value" }
+        try await write { connection, _ in try await connection.query(statement.query, logger: logger) }
+    }
+
+    private func columnTypes(of table: CopiedTable) async throws -> [String: String] {
+        let logger = self.logger
+        let name = Self.tableName(table)
+        return try await read { connection in
+            var types: [String: String] = [:]
+            for try await row in try await connection.query("""
+                SELECT column_name::TEXT AS name, data_type::TEXT AS type FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = \(name)
+                """, logger: logger) {
+                let cells = row.makeRandomAccess()
+                types[try cells.stored("name", as: String.self)] = try cells.stored("type", as: String.self)
+            }
+            return types
+        }
+    }
+
+    public func holdsData() async throws -> Bool {
+        let logger = self.logger
+        return try await read { connection in
+            try await connection.query("""
+                SELECT (EXISTS (SELECT 1 FROM product) OR EXISTS (SELECT 1 FROM app_user) OR EXISTS (SELECT 1 FROM shop_order)
+                    OR EXISTS (SELECT 1 FROM cart) OR EXISTS (SELECT 1 FROM audit_log) OR EXISTS (SELECT 1 FROM outbox_event)
+                    OR EXISTS (SELECT 1 FROM webhook_subscription)
+                    OR EXISTS (SELECT 1 FROM store_setting WHERE key = \(CopiedTable.unfinishedCopyKey))) AS held
+                """, logger: logger).decoded { try $0.stored("held", as: Bool.self) }.first ?? false
+        }
+    }
+
+    public func deleteAllData() async throws {
+        let logger = self.logger
+        let tables = CopiedTable.all.filter { $0.name != "store_setting" }.map(Self.tableName) + ["product_status_count"]
+        try await write { connection, changed in
+            try await connection.query(PostgresQuery(unsafeSQL: "TRUNCATE \(tables.joined(separator: ", ")) RESTART IDENTITY"), logger: logger)
+            try await connection.query("DELETE FROM store_setting WHERE key = \(CopiedTable.unfinishedCopyKey)", logger: logger)
+            changed.mark([.catalog, .stock, .orders, .users])
+        }
+    }
+
+    public func beginCopy(from source: String) async throws {
+        let logger = self.logger
+        try await write { connection, _ in
+            try await connection.query("""
+                INSERT INTO store_setting (key, value) VALUES (\(CopiedTable.unfinishedCopyKey), \(source))
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """, logger: logger)
+        }
+    }
+
+    public func finishCopy() async throws {
+        let logger = self.logger
+        try await write { connection, changed in
+            for table in CopiedTable.all where table.key == ["id"] && table.name != "cart" {
+                let name = Self.tableName(table)
+                try await connection.query(PostgresQuery(unsafeSQL: """
+                    SELECT setval(pg_get_serial_sequence('\(name)', 'id'), coalesce((SELECT max(id) FROM \(name)), 0) + 1, false)
+                    """), logger: logger)
+            }
+            try await connection.query("DELETE FROM store_setting WHERE key = \(CopiedTable.unfinishedCopyKey)", logger: logger)
+            changed.mark([.catalog, .stock, .orders, .users])
+        }
+    }
+
+    static func copiedValue(_ cell: PostgresCell, column: String) throws -> CopiedValue {
+        guard cell.bytes != nil else { return .null }
+        do {
+            switch cell.dataType {
+            case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+            case .bytea: return .blob([UInt8](try cell.decode(ByteBuffer.self).readableBytesView))
+            case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+            default: return .text(try cell.decode(String.self))
+            }
+        } catch {
+            throw BackroomError(.internalError, "store error: column \(column) holds a value that cannot be copied")
+        }
+    }
+
+    static func bound(_ value: CopiedValue) -> Bound? {
+        switch value {
+        case .null: nil
+        case .integer(let number): number
+        case .text(let text): text
+        case .blob(let bytes): ByteBuffer(bytes: bytes)
+        }
+    }
+}
