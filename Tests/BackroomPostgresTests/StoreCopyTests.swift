@@ -20,6 +20,10 @@ struct StoreCopyTests {
         _ = try await test.shop.webhooks.create(url: "http://127.0.0.1:9/backroom", events: ["*"], description: "all", by: TestShop.admin)
         for index in 0..<30 { try await test.product("CP-\(index)", name: "Crème \(index) 藍色", stock: Int64(20 + index), reorderPoint: 3) }
         _ = try await test.shop.inventory.adjustStock(test.sku("CP-1"), by: -2, reason: .damaged, by: TestShop.operatorPrincipal)
+        // What COPY's text format must escape: backslashes, tabs, line ends.
+        _ = try await test.shop.inventory.updateProduct(
+            test.sku("CP-0"), changes: ProductChanges(description: "C:\\mugs\\big\tmug\nline two\r\nend \\N"), by: TestShop.admin
+        )
         _ = try await test.customer("ana@example.com")
         _ = try await test.shop.auth.login(email: "ana@example.com", password: "correct horse")
         let paid = try await test.placeOrder([("CP-2", 2), ("CP-3", 1)])

@@ -31,6 +31,17 @@ extension PostgresShopStore: CopyableStore {
         let kept = rows.filter { !(table.name == "store_setting" && $0.first == .text(CopiedTable.unfinishedCopyKey)) }
         guard !kept.isEmpty else { return }
         let logger = self.logger
+        guard table.name == "store_setting" else {
+            // COPY … FROM STDIN: several times faster than inserts.
+            let data = Self.copyText(kept)
+            let name = Self.tableName(table)
+            try await write { connection, _ in
+                try await connection.copyFrom(table: name, columns: table.columns, logger: logger) { writer in
+                    try await writer.write(data)
+                }
+            }
+            return
+        }
         let types = try await columnTypes(of: table)
         // Typed: a column whose every value in the page is NULL would
         // otherwise be read as text.
@@ -104,6 +115,45 @@ extension PostgresShopStore: CopyableStore {
             try await connection.query("DELETE FROM store_setting WHERE key = \(CopiedTable.unfinishedCopyKey)", logger: logger)
             changed.mark([.catalog, .stock, .orders, .users])
         }
+    }
+
+    /// Rows in COPY's text format: tab between values, a line each, `\N`
+    /// for NULL, backslash escapes for what would end a value or a line.
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func copyText(_ rows: [[CopiedValue]]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(rows.count * 128)
+        for row in rows {
+            for (index, value) in row.enumerated() {
+                if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                switch value {
+                case .null:
+                    buffer.writeStaticString("\\N")
+                case .integer(let number):
+                    buffer.writeString(String(number))
+                case .text(let text):
+                    for byte in text.utf8 {
+                        switch byte {
+                        case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+                        case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+                        case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+                        case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+                        default: buffer.writeInteger(byte)
+                        }
+                    }
+                case .blob(let bytes):
+                    // bytea's text form, its backslash escaped: \\x00ff…
+                    buffer.writeStaticString("\\\\x")
+                    for byte in bytes {
+                        buffer.writeInteger(hexDigits[Int(byte >> 4)])
+                        buffer.writeInteger(hexDigits[Int(byte & 0x0f)])
+                    }
+                }
+            }
+            buffer.writeInteger(UInt8(ascii: "\n"))
+        }
+        return buffer
     }
 
     static func copiedValue(_ cell: PostgresCell, column: String) throws -> CopiedValue {

@@ -50,6 +50,10 @@ struct SeedCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            if case .postgres = try store.location {
+                try await seedPostgres()
+                return
+            }
             let opened = try store.openOrCreate()
             let hash = users > 0 ? PasswordHasher(cost: passwordCost).hashNow(password) : ""
             let plan = SeedPlan(products: products, users: users, orders: orders, seed: seed, passwordHash: hash, now: SystemTimeSource().now())
@@ -64,10 +68,45 @@ struct SeedCommand: AsyncParsableCommand {
             }
             if report.users > 0 { parts.append("\(grouped(report.users)) users") }
             if report.orders > 0 { parts.append("\(grouped(report.orders)) orders") }
-            print("seeded \(parts.joined(separator: ", ")) into \(store.path)")
+            print("seeded \(parts.joined(separator: ", ")) into \(store.shown)")
             if report.users > 0 {
                 print("demo accounts (admin@backroom.local, ana@backroom.local, …) share the password: \(password)")
             }
+        }
+    }
+
+    /// PostgreSQL: the data is seeded into a temporary SQLite file (its
+    /// bulk load), then copied in with COPY. Only into an empty store: a
+    /// seed's ids would collide with rows already there.
+    private func seedPostgres() async throws {
+        let target = try await store.open(create: true)
+        defer { target.closeNow() }
+        guard try await !target.copyable.holdsData() else {
+            throw BackroomError.conflict("`backroom seed` fills an empty PostgreSQL store; \(store.shown) holds data.")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("backroom-seed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let staging = try SQLiteShopStore(path: directory.appendingPathComponent("seed.sqlite").path, configuration: .transfer(currency: target.currency.code))
+        let hash = users > 0 ? PasswordHasher(cost: passwordCost).hashNow(password) : ""
+        let plan = SeedPlan(products: products, users: users, orders: orders, seed: seed, passwordHash: hash, now: SystemTimeSource().now())
+        let progress = ProgressLine()
+        let report = try StoreSeeder(store: staging).run(plan) { update in
+            progress.show("\(update.phase) \(grouped(update.done)) of \(grouped(update.total))")
+        }
+        let started = ContinuousClock.now
+        let copied = try await StoreCopier(from: staging, named: "a seeded store", to: target.copyable).run(replacing: false) { step in
+            progress.show("copying \(step.table): \(grouped(step.rows)) rows")
+        }
+        progress.finish()
+        try staging.close()
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        try await target.close()
+        print("seeded \(grouped(report.products)) products, \(grouped(report.users)) users, \(grouped(report.orders)) orders into \(store.shown) "
+              + "(\(grouped(copied)) rows copied in \(String(format: "%.1f", seconds)) s)")
+        if report.users > 0 {
+            print("demo accounts (admin@backroom.local, ana@backroom.local, …) share the password: \(password)")
         }
     }
 }
