@@ -169,7 +169,7 @@ let package = Package(
         .target(
             name: "BackroomApp",
             dependencies: [
-                "BackroomCore", "BackroomStore", "BackroomServices", "BackroomTelemetry", "BackroomHTTP",
+                "BackroomCore", "BackroomStore", "BackroomPostgres", "BackroomServices", "BackroomTelemetry", "BackroomHTTP",
                 "BackroomConsole", "BackroomLoad", "TerminalKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import BackroomConsole
 import BackroomCore
-import BackroomStore
 import BackroomTelemetry
 import Foundation
 import NIOCore
@@ -17,7 +16,7 @@ import TerminalKit
 struct AttachedFeed: Sendable {
     let url: String
     let token: String
-    let store: SQLiteShopStore?
+    let store: ConsoleStore?
     let inbox: MessageInbox<ConsoleMessage>
     var updatesPerSecond = 4
     var reconnect = ReconnectRequests()
@@ -130,7 +129,7 @@ struct AttachedFeed: Sendable {
                     if let snapshot = try? decoder.decode(MetricsSnapshot.self, from: Data(event.data.utf8)) {
                         inbox.post(.live(.snapshot(snapshot)))
                         if let store {
-                            let sizes = store.fileSizes()
+                            let sizes = await store.sizes()
                             inbox.post(.live(.storeSizes(database: sizes.database, wal: sizes.wal)))
                         }
                     }

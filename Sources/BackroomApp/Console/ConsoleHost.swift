@@ -30,10 +30,15 @@ public enum ConsoleHost {
             configuration.port = port
             launch.server = .hosted(configuration)
         }
-        let store = try SQLiteShopStore(path: launch.storePath, configuration: .console)
-        defer { try? store.close() }
-        if launch.demo { try await DemoStore.prepare(store) }
-        let shop = Shop(store: store, currency: store.currency)
+        let opened = try await ConsoleStore.open(try StoreLocation.parse(launch.storePath))
+        if launch.demo {
+            guard case .sqlite(let file) = opened else {
+                await opened.close()
+                throw BackroomError.validation("db", "--demo makes a SQLite demo store; give it a file, or no --db.")
+            }
+            try await DemoStore.prepare(file)
+        }
+        let shop = Shop(store: opened.store, currency: opened.currency)
         // Signed in before the console takes the terminal: the password
         // prompt is a plain line.
         let session = try await OperatorSignIn.signIn(email: launch.operatorEmail, token: launch.token, demo: launch.demo, shop: shop)
@@ -59,7 +64,7 @@ public enum ConsoleHost {
 
         var environment = ConsoleEnvironment(
             shop: shop, principal: session.principal, readOnly: launch.readOnly,
-            storeName: (launch.storePath as NSString).lastPathComponent, theme: theme.theme, themeDirectories: directories,
+            storeName: opened.name, theme: theme.theme, themeDirectories: directories,
             supportsBraille: ProcessInfo.processInfo.environment["BACKROOM_NO_BRAILLE"] == nil,
             settings: settings, settingsStore: settingsStore
         )
@@ -82,10 +87,10 @@ public enum ConsoleHost {
         let runner = TerminalRunner(program: ConsoleProgram(environment: environment))
         switch launch.server {
         case .hosted:
-            feedTasks.append(InProcessFeed(telemetry: telemetry, store: store, inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond).start())
+            feedTasks.append(InProcessFeed(telemetry: telemetry, store: opened, inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond).start())
         case .attached(let url):
             let feed = AttachedFeed(
-                url: url, token: session.token ?? "", store: store, inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond,
+                url: url, token: session.token ?? "", store: opened, inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond,
                 reconnect: reconnect
             )
             feedTasks.append(feed.start())
@@ -112,7 +117,7 @@ public enum ConsoleHost {
             _ = try? await serverTask?.value
         }
         if session.openedHere, let token = session.token { try? await shop.auth.logout(token: token) }
-        try? store.checkpoint()
+        await opened.close()
         let model = try result.get()
         return model.exitSignal.map { 128 + $0 } ?? 0
     }

@@ -1,6 +1,5 @@
 import BackroomConsole
 import BackroomCore
-import BackroomStore
 import BackroomTelemetry
 import Foundation
 import TerminalKit
@@ -10,7 +9,7 @@ import TerminalKit
 /// second.
 struct InProcessFeed: Sendable {
     let telemetry: Telemetry
-    let store: SQLiteShopStore
+    let store: ConsoleStore
     let inbox: MessageInbox<ConsoleMessage>
     var updatesPerSecond = 4
 
@@ -23,18 +22,18 @@ struct InProcessFeed: Sendable {
             let consumer = Task { for await record in subscription.records { pending.append(record) } }
             defer { consumer.cancel() }
             var ticks = 0
-            var lastCommitted = store.committedTransactions
+            var lastCommitted = await store.committedTransactions()
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(1000 / updatesPerSecond))
                 let batch = pending.take()
                 if !batch.isEmpty { inbox.post(.live(.requests(batch))) }
                 ticks += 1
                 if ticks % updatesPerSecond == 0 {
-                    let committed = store.committedTransactions
+                    let committed = await store.committedTransactions()
                     telemetry.recordWriteTransactions(committed - lastCommitted, at: telemetry.now)
                     lastCommitted = committed
                     inbox.post(.live(.snapshot(telemetry.snapshot(windowSeconds: 900, droppedEvents: subscription.dropped))))
-                    let sizes = store.fileSizes()
+                    let sizes = await store.sizes()
                     inbox.post(.live(.storeSizes(database: sizes.database, wal: sizes.wal)))
                 }
             }

@@ -84,7 +84,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             var path = store.path
             if demo && store.db == nil && ProcessInfo.processInfo.environment["BACKROOM_DB"] == nil {
                 path = "backroom-demo.sqlite"
-            } else if !demo && !FileManager.default.fileExists(atPath: path) {
+            } else if !demo, case .sqlite = try store.location, !FileManager.default.fileExists(atPath: path) {
                 throw BackroomError(.notFound, "No store at \(path); create one with `backroom seed`, or try `backroom console --demo`.")
             }
             let server: ConsoleLaunch.Server
