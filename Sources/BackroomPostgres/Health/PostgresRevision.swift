@@ -16,12 +16,17 @@ final class ChangedAreas {
 }
 
 enum PostgresRevision {
+    private static let processOffset = Int.random(in: 0..<64)
+
     /// Marks areas as changed. Called once per transaction, as its last
     /// statement (`PostgresShopStore.write`), so the row locks are held
     /// only while the commit runs and two writes never take rows in
     /// opposite orders (one statement, rows in key order).
     static func bump(_ areas: Set<RevisionArea>, _ connection: PostgresConnection, logger: Logger) async throws {
-        let shard = Int32.random(in: 0..<16)
+        // The connection's own row: a pool hands each connection to one
+        // transaction at a time, so two writers of one process never share
+        // a row; each process starts at a random row, so nodes rarely do.
+        let shard = Int32((connection.id + processOffset) % 64)
         let names = areas.map(\.rawValue).sorted()
         try await connection.query(
             "UPDATE store_revision_shard SET count = count + 1 WHERE shard = \(shard) AND area = ANY(\(names))", logger: logger

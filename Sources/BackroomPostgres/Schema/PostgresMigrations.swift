@@ -96,20 +96,21 @@ enum PostgresMigrations {
             RETURN lower(value COLLATE "C")
         """,
         // What changed, for caches and other nodes: a count of commits per
-        // area, spread over 16 rows so that concurrent writers rarely wait
-        // on the same one. A revision is the sum of an area's rows; it only
-        // moves when a write commits (a sequence would move before).
+        // area, spread over 64 rows, one per pool connection, so that
+        // concurrent writers do not wait on each other's commit. A revision
+        // is the sum of an area's rows; it only moves when a write commits
+        // (a sequence would move before).
         """
         CREATE TABLE store_revision_shard (
             area TEXT NOT NULL CHECK (area IN ('catalog', 'stock', 'orders', 'users')),
-            shard INTEGER NOT NULL CHECK (shard BETWEEN 0 AND 15),
+            shard INTEGER NOT NULL CHECK (shard BETWEEN 0 AND 63),
             count BIGINT NOT NULL DEFAULT 0,
             PRIMARY KEY (area, shard)
         )
         """,
         """
         INSERT INTO store_revision_shard (area, shard)
-            SELECT area, shard FROM unnest(ARRAY['catalog', 'stock', 'orders', 'users']) AS area, generate_series(0, 15) AS shard
+            SELECT area, shard FROM unnest(ARRAY['catalog', 'stock', 'orders', 'users']) AS area, generate_series(0, 63) AS shard
         """,
         """
         CREATE TABLE store_setting (
