@@ -36,17 +36,12 @@ extension PostgresShopStore {
             }
             let now = context.at
             let ms = now.millisecondsSince1970
-            try await connection.query("""
+            let productIDs = try await connection.query("""
                 SELECT p.id FROM product p WHERE p.id IN (SELECT product_id FROM cart_line WHERE cart_id = \(id.rawValue)) ORDER BY p.id FOR UPDATE
-                """, logger: logger)
-            let productIDs = try await connection.query(
-                "SELECT product_id FROM cart_line WHERE cart_id = \(id.rawValue)", logger: logger
-            ).decoded { try $0.stored("product_id", as: Int64.self) }
-            for productID in productIDs.sorted() {
-                // Expired holds (this cart's included) are released first, so
-                // the availability read next is live.
-                try await PostgresHolds.releaseExpired(connection, productID: productID, now: now, logger: logger)
-            }
+                """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }
+            // Expired holds (this cart's included) are released first, so
+            // the availability read next is live.
+            try await PostgresHolds.releaseExpired(connection, productIDs: productIDs, now: now, logger: logger)
             let states = try await connection.query("""
                 SELECT l.product_id, l.quantity, p.sku, p.name, p.price, p.status,
                     coalesce(h.quantity, 0) AS hold_quantity, coalesce(h.expires_at, 0) AS hold_expires_at,
@@ -66,17 +61,17 @@ extension PostgresShopStore {
                 )
             }
             let plan = try CheckoutPlan.make(lines: states, currency: header.currency, cartOwnerID: header.customerID, principal: context.principal)
-            for (line, ownHold) in zip(plan.lines, plan.ownHolds) {
-                // Holds become allocation; the condition re-checks availability
-                // in the statement itself.
-                let allocated = try await connection.query("""
-                    UPDATE product SET held = held - \(ownHold), allocated = allocated + \(line.quantity)
-                    WHERE id = \(line.productID) AND on_hand - (held - \(ownHold)) - (allocated + \(line.quantity)) >= 0
-                    RETURNING id
-                    """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }
-                guard allocated.count == 1 else {
-                    throw BackroomError.insufficientStock([StockShortage(sku: line.sku, requested: line.quantity, available: 0)])
-                }
+            // Holds become allocation, every line in one statement; its
+            // condition re-checks availability row by row.
+            let allocated = Set(try await connection.query("""
+                UPDATE product p SET held = p.held - v.own, allocated = p.allocated + v.quantity
+                FROM unnest(\(plan.lines.map(\.productID))::BIGINT[], \(plan.ownHolds)::BIGINT[], \(plan.lines.map(\.quantity))::BIGINT[])
+                    AS v(id, own, quantity)
+                WHERE p.id = v.id AND p.on_hand - (p.held - v.own) - (p.allocated + v.quantity) >= 0
+                RETURNING p.id
+                """, logger: logger).decoded { try $0.stored("id", as: Int64.self) })
+            if let short = plan.lines.first(where: { !allocated.contains($0.productID) }) {
+                throw BackroomError.insufficientStock([StockShortage(sku: short.sku, requested: short.quantity, available: 0)])
             }
             try await connection.query("DELETE FROM stock_hold WHERE cart_id = \(id.rawValue)", logger: logger)
 
@@ -91,13 +86,15 @@ extension PostgresShopStore {
                     \(address.postalCode), \(address.country), \(id.rawValue), \(details.idempotencyKey), \(ms), \(ms))
                 RETURNING id
                 """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }[0]
-            for (index, line) in plan.lines.enumerated() {
-                try await connection.query("""
-                    INSERT INTO order_line (order_id, line_number, product_id, sku, name, unit_price, quantity, line_total)
-                    VALUES (\(orderID), \(Int64(index + 1)), \(line.productID), \(line.sku.rawValue), \(line.name),
-                            \(line.unitPrice.minorUnits), \(line.quantity), \(line.lineTotal.minorUnits))
-                    """, logger: logger)
-            }
+            let lines = plan.lines
+            try await connection.query("""
+                INSERT INTO order_line (order_id, line_number, product_id, sku, name, unit_price, quantity, line_total)
+                SELECT \(orderID), v.number, v.product, v.sku, v.name, v.price, v.quantity, v.total
+                FROM unnest(\(lines.indices.map { Int64($0 + 1) })::BIGINT[], \(lines.map(\.productID))::BIGINT[], \(lines.map(\.sku.rawValue))::TEXT[],
+                            \(lines.map(\.name))::TEXT[], \(lines.map(\.unitPrice.minorUnits))::BIGINT[], \(lines.map(\.quantity))::BIGINT[],
+                            \(lines.map(\.lineTotal.minorUnits))::BIGINT[])
+                    AS v(number, product, sku, name, price, quantity, total)
+                """, logger: logger)
             let placed = OrderEvent(at: now, actor: context.principal.name, event: "placed", fromStatus: nil, toStatus: .pendingPayment, note: nil)
             try await PostgresOrderRows.appendEvent(connection, orderID: orderID, event: placed, logger: logger)
             try await connection.query(
