@@ -98,7 +98,8 @@ struct StoredValueTests {
             _ = try await test.store.inventoryItem(SKU(trusted: "MUG-1"), now: test.clock.now())
         }
         #expect(error?.code == .internalError)
-        #expect(error?.message.contains("reorder_point") == true)
+        #expect(error?.message == "The store holds text in reorder_point, where Backroom reads Int64; nothing was changed.",
+                "the column and the kind of value, never the statement or the row")
     }
 
     @Test("a failure SQLite reports beyond the known cases leaves the store as internal_error with SQLite's reason, not its statement")

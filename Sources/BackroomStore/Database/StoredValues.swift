@@ -9,8 +9,11 @@ extension Row {
     func stored<Value: DatabaseValueConvertible>(_ column: String, as type: Value.Type = Value.self) throws -> Value {
         do {
             return try decode(Value.self, forColumn: column)
-        } catch let error as RowDecodingError {
-            throw StoredValueError.unreadable(column: column, reason: String(describing: error))
+        } catch is RowDecodingError {
+            // GRDB's description of the failure carries the statement and
+            // the row's values; the message names the column and the kind
+            // of value found, nothing more.
+            throw StoredValueError.unreadable(column: column, found: (self[column] as DatabaseValue?) ?? .null, expected: "\(Value.self)")
         }
     }
 
@@ -71,8 +74,15 @@ enum RowsDecoded {
 }
 
 enum StoredValueError {
-    static func unreadable(column: String, reason: String) -> BackroomError {
-        BackroomError(.internalError, "The store holds a value in \(column) that Backroom cannot read (\(reason)); nothing was changed.")
+    static func unreadable(column: String, found: DatabaseValue, expected: String) -> BackroomError {
+        let kind = switch found.storage {
+        case .null: "NULL"
+        case .int64: "an integer"
+        case .double: "a real number"
+        case .string: "text"
+        case .blob: "a blob"
+        }
+        return BackroomError(.internalError, "The store holds \(kind) in \(column), where Backroom reads \(expected); nothing was changed.")
     }
 
     static func unknown(column: String, value: String) -> BackroomError {
