@@ -35,7 +35,19 @@ public struct StoreComparisonBenchmark {
                          postgres.perSecond, formatDuration(nanoseconds: postgres.latency.percentile(50)), formatDuration(nanoseconds: postgres.latency.percentile(99)),
                          postgres.perSecond / sqlite.perSecond))
         }
+        try await roundTrips()
         try await copy()
+    }
+
+    /// The floor under every statement: a round trip that parses and plans
+    /// nothing, one caller, from a pooled connection.
+    private func roundTrips() async throws {
+        let store = try await PostgresShopStore.open(postgres, maximumConnections: 1)
+        for _ in 0..<200 { try await store.roundTripForBenchmark() }
+        var sample = LatencySample()
+        for _ in 0..<5_000 { _ = try await sample.time { try await store.roundTripForBenchmark() } }
+        await store.close()
+        print("one round trip (SELECT 1, one caller): p50 \(formatDuration(nanoseconds: sample.percentile(50))), p99 \(formatDuration(nanoseconds: sample.percentile(99)))")
     }
 
     private enum Kind { case sqlite, postgres }
