@@ -6,8 +6,8 @@ import PostgresNIO
 /// `backroom_migration`. A migration that has shipped is never edited: a
 /// change is a new migration appended here.
 ///
-/// v1 is open to edits until the store can be chosen with `--db` (nothing
-/// can have created a database with it before); from then on it has shipped.
+/// v1 took its final shape when `--db postgres://` first worked; it has
+/// shipped, like every migration here.
 ///
 /// It starts from the SQLite schema's present shape (its migrations v1–v9),
 /// not from its history, with the same names, columns and `CHECK`
