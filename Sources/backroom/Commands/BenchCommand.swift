@@ -27,6 +27,9 @@ struct StoreBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            guard case .sqlite = try StoreLocation.parse(db) else {
+                throw BackroomError.validation("db", "`backroom bench store` measures a SQLite file; `backroom bench stores` compares it with PostgreSQL.")
+            }
             try await StoreBenchmark(path: db, products: products).run()
         }
     }
@@ -113,6 +116,7 @@ struct ConsoleBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            try store.requireSQLite()
             guard FileManager.default.fileExists(atPath: store.path) else {
                 throw BackroomError(.notFound, "No store at \(store.path); seed one first (see --help).")
             }
@@ -135,6 +139,7 @@ struct StockTakeBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            try store.requireSQLite()
             guard FileManager.default.fileExists(atPath: store.path) else {
                 throw BackroomError(.notFound, "No store at \(store.path); seed one first (see --help).")
             }

@@ -21,6 +21,7 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            try store.requireSQLite()
             let target = store.path
             guard FileManager.default.fileExists(atPath: from) else {
                 throw BackroomError.notFound("No backup at \(from).")
