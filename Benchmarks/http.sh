@@ -6,6 +6,8 @@
 #   3. product reads with telemetry on vs off (throughput, CPU and
 #      instructions per request)
 # Usage: Benchmarks/http.sh [seconds per run, default 10]
+#   BENCH_POSTGRES=postgres://… serves a PostgreSQL copy of the seeded store
+#   (the database is emptied first); BENCH_TELEMETRY=no skips part 3.
 # wrk and the server share this machine's cores; figures are ratios of runs
 # made the same way, minutes apart.
 set -euo pipefail
@@ -19,10 +21,15 @@ trap '[ -z "${server:-}" ] || kill "$server" 2>/dev/null || true; rm -rf "$work"
 db="$work/bench.sqlite"
 "$binary" seed --db "$db" --products 10000 --users 100 --password-cost 4 >/dev/null
 sqlite3 "$db" "SELECT sku FROM product WHERE status = 'active' ORDER BY id LIMIT 1000" > "$work/skus.txt"
+served="$db"
+if [ -n "${BENCH_POSTGRES:-}" ]; then
+    "$binary" copy --from "$db" --to "$BENCH_POSTGRES" --replace-target >/dev/null
+    served="$BENCH_POSTGRES"
+fi
 port=18080
 
 start() {
-    "$binary" serve --db "$db" --port "$port" --log-level error "$@" > "$work/server.log" 2>&1 &
+    "$binary" serve --db "$served" --port "$port" --log-level error "$@" > "$work/server.log" 2>&1 &
     server=$!
     for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
     echo "server did not start" >&2; cat "$work/server.log" >&2; exit 1
@@ -30,7 +37,8 @@ start() {
 stop() { kill -INT "$server"; wait "$server" 2>/dev/null || true; }
 rate() { awk '/Requests\/sec/ {print $2}'; }
 
-echo "# HTTP benchmark: wrk -t2 -c32 -d${duration}s, release build, $(nproc) cores shared with wrk"
+kind=SQLite; [ -z "${BENCH_POSTGRES:-}" ] || kind=PostgreSQL
+echo "# HTTP benchmark: wrk -t2 -c32 -d${duration}s, release build, $(nproc) cores shared with wrk; store: $kind"
 start
 wrk -t2 -c32 -d"${duration}s" --latency "http://127.0.0.1:$port/healthz" > "$work/healthz.txt"
 SKU_FILE="$work/skus.txt" wrk -t2 -c32 -d"${duration}s" --latency -s Benchmarks/products.lua "http://127.0.0.1:$port" > "$work/products.txt"
@@ -69,8 +77,9 @@ for block in open(sys.argv[1]).read().split("\n\n"):
                 print(f"  POST checkout as the server timed it: p50 {route['p50Microseconds']/1000:.2f} ms, p99 {route['p99Microseconds']/1000:.2f} ms")
         break
 PY
-"$binary" check --db "$db"
+"$binary" check --db "$served"
 stop
+[ "${BENCH_TELEMETRY:-yes}" = no ] && exit 0
 
 # Telemetry overhead: the same product reads with the recording middleware
 # off and on, eight runs each in the order off on on off off on on off …

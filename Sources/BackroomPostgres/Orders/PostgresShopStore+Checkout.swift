@@ -73,33 +73,39 @@ extension PostgresShopStore {
             if let short = plan.lines.first(where: { !allocated.contains($0.productID) }) {
                 throw BackroomError.insufficientStock([StockShortage(sku: short.sku, requested: short.quantity, available: 0)])
             }
-            try await connection.query("DELETE FROM stock_hold WHERE cart_id = \(id.rawValue)", logger: logger)
-
+            // The cart's holds go, the order, its lines and its first event
+            // are written and the cart is closed, in one statement (its
+            // foreign keys are checked at its end, when the order exists).
             let subtotal = plan.subtotal
             let address = details.shippingAddress
-            let orderID = try await connection.query("""
-                INSERT INTO shop_order (status, customer_id, email, currency, item_count, subtotal, total,
-                    ship_name, ship_line1, ship_line2, ship_city, ship_postal_code, ship_country,
-                    cart_id, checkout_key, placed_at, updated_at)
-                VALUES ('pending_payment', \(plan.customerID), \(details.email.rawValue), \(header.currency.code), \(plan.itemCount),
-                    \(subtotal.minorUnits), \(subtotal.minorUnits), \(address.name), \(address.line1), \(address.line2), \(address.city),
-                    \(address.postalCode), \(address.country), \(id.rawValue), \(details.idempotencyKey), \(ms), \(ms))
-                RETURNING id
-                """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }[0]
             let lines = plan.lines
-            try await connection.query("""
-                INSERT INTO order_line (order_id, line_number, product_id, sku, name, unit_price, quantity, line_total)
-                SELECT \(orderID), v.number, v.product, v.sku, v.name, v.price, v.quantity, v.total
-                FROM unnest(\(lines.indices.map { Int64($0 + 1) })::BIGINT[], \(lines.map(\.productID))::BIGINT[], \(lines.map(\.sku.rawValue))::TEXT[],
-                            \(lines.map(\.name))::TEXT[], \(lines.map(\.unitPrice.minorUnits))::BIGINT[], \(lines.map(\.quantity))::BIGINT[],
-                            \(lines.map(\.lineTotal.minorUnits))::BIGINT[])
-                    AS v(number, product, sku, name, price, quantity, total)
-                """, logger: logger)
             let placed = OrderEvent(at: now, actor: context.principal.name, event: "placed", fromStatus: nil, toStatus: .pendingPayment, note: nil)
-            try await PostgresOrderRows.appendEvent(connection, orderID: orderID, event: placed, logger: logger)
-            try await connection.query(
-                "UPDATE cart SET status = 'checked_out', order_id = \(orderID), updated_at = \(ms) WHERE id = \(id.rawValue)", logger: logger
-            )
+            let orderID = try await connection.query("""
+                WITH released AS (
+                    DELETE FROM stock_hold WHERE cart_id = \(id.rawValue)
+                ), placed AS (
+                    INSERT INTO shop_order (status, customer_id, email, currency, item_count, subtotal, total,
+                        ship_name, ship_line1, ship_line2, ship_city, ship_postal_code, ship_country,
+                        cart_id, checkout_key, placed_at, updated_at)
+                    VALUES ('pending_payment', \(plan.customerID), \(details.email.rawValue), \(header.currency.code), \(plan.itemCount),
+                        \(subtotal.minorUnits), \(subtotal.minorUnits), \(address.name), \(address.line1), \(address.line2), \(address.city),
+                        \(address.postalCode), \(address.country), \(id.rawValue), \(details.idempotencyKey), \(ms), \(ms))
+                    RETURNING id
+                ), order_lines AS (
+                    INSERT INTO order_line (order_id, line_number, product_id, sku, name, unit_price, quantity, line_total)
+                    SELECT placed.id, v.number, v.product, v.sku, v.name, v.price, v.quantity, v.total
+                    FROM placed, unnest(\(lines.indices.map { Int64($0 + 1) })::BIGINT[], \(lines.map(\.productID))::BIGINT[],
+                                        \(lines.map(\.sku.rawValue))::TEXT[], \(lines.map(\.name))::TEXT[], \(lines.map(\.unitPrice.minorUnits))::BIGINT[],
+                                        \(lines.map(\.quantity))::BIGINT[], \(lines.map(\.lineTotal.minorUnits))::BIGINT[])
+                        AS v(number, product, sku, name, price, quantity, total)
+                ), first_event AS (
+                    INSERT INTO order_event (order_id, at, actor, event, from_status, to_status, note)
+                    SELECT placed.id, \(ms), \(placed.actor), \(placed.event), NULL, \(placed.toStatus.rawValue), NULL FROM placed
+                ), closed AS (
+                    UPDATE cart SET status = 'checked_out', order_id = placed.id, updated_at = \(ms) FROM placed WHERE cart.id = \(id.rawValue)
+                )
+                SELECT id FROM placed
+                """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }[0]
             let order = Order(
                 id: orderID, status: .pendingPayment, customerID: plan.customerID, email: details.email, currency: header.currency,
                 itemCount: plan.itemCount, subtotal: subtotal, total: subtotal, shippingAddress: address,
