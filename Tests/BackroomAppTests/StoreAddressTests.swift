@@ -12,7 +12,7 @@ struct StoreAddressTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let backup = directory.appendingPathComponent("backup.sqlite").path
-        FileManager.default.createFile(atPath: backup, contents: Data())
+        _ = FileManager.default.createFile(atPath: backup, contents: Data())
         let command = ([ChildProcess.backroomBinary] + arguments).map { "'\($0)'" }.joined(separator: " ")
         let result = try await ChildProcess.run(["/bin/sh", "-c", "cd '\(directory.path)' && \(command)"])
         let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0 != "backup.sqlite" }

@@ -107,8 +107,8 @@ extension PostgresShopStore: PaymentStore {
 
     public func extendPaymentLease(attemptID: Int64, until: Timestamp) async throws {
         let logger = self.logger
-        try await write { connection, changed in
-            try await connection.query(
+        try await write { connection, _ in
+            _ = try await connection.query(
                 "UPDATE payment_attempt SET lease_until = \(until.millisecondsSince1970) WHERE id = \(attemptID) AND state = 'pending'", logger: logger
             )
         }

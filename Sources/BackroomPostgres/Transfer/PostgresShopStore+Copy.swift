@@ -52,7 +52,7 @@ extension PostgresShopStore: CopyableStore {
             values: kept.flatMap { $0.map(Self.bound) }
         )
         if table.name == "store_setting" { statement.sql += " ON CONFLICT (key) DO UPDATE SET value = excluded.value" }
-        try await write { connection, _ in try await connection.query(statement.query, logger: logger) }
+        try await write { connection, _ in _ = try await connection.query(statement.query, logger: logger) }
     }
 
     private func columnTypes(of table: CopiedTable) async throws -> [String: String] {
@@ -96,7 +96,7 @@ extension PostgresShopStore: CopyableStore {
     public func beginCopy(from source: String) async throws {
         let logger = self.logger
         try await write { connection, _ in
-            try await connection.query("""
+            _ = try await connection.query("""
                 INSERT INTO store_setting (key, value) VALUES (\(CopiedTable.unfinishedCopyKey), \(source))
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value
                 """, logger: logger)

@@ -135,8 +135,8 @@ extension PostgresShopStore: UserStore {
     public func insertToken(hash: [UInt8], userID: Int64, createdAt: Timestamp, expiresAt: Timestamp) async throws {
         let logger = self.logger
         let bytes = ByteBuffer(bytes: hash)
-        try await write { connection, changed in
-            try await connection.query("""
+        try await write { connection, _ in
+            _ = try await connection.query("""
                 INSERT INTO api_token (user_id, token_hash, created_at, expires_at)
                 VALUES (\(userID), \(bytes), \(createdAt.millisecondsSince1970), \(expiresAt.millisecondsSince1970))
                 """, logger: logger)
