@@ -16,7 +16,7 @@ import TerminalKit
 struct AttachedFeed: Sendable {
     let url: String
     let token: String
-    let store: ConsoleStore?
+    let store: OpenedStore?
     let inbox: MessageInbox<ConsoleMessage>
     var updatesPerSecond = 4
     var reconnect = ReconnectRequests()

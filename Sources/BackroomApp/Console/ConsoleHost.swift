@@ -30,10 +30,10 @@ public enum ConsoleHost {
             configuration.port = port
             launch.server = .hosted(configuration)
         }
-        let opened = try await ConsoleStore.open(try StoreLocation.parse(launch.storePath))
+        let opened = try await OpenedStore.open(try StoreLocation.parse(launch.storePath), sqlite: .console, maximumConnections: 8)
         if launch.demo {
             guard case .sqlite(let file) = opened else {
-                await opened.close()
+                try? await opened.close()
                 throw BackroomError.validation("db", "--demo makes a SQLite demo store; give it a file, or no --db.")
             }
             try await DemoStore.prepare(file)
@@ -117,7 +117,7 @@ public enum ConsoleHost {
             _ = try? await serverTask?.value
         }
         if session.openedHere, let token = session.token { try? await shop.auth.logout(token: token) }
-        await opened.close()
+        try? await opened.close()
         let model = try result.get()
         return model.exitSignal.map { 128 + $0 } ?? 0
     }

@@ -9,7 +9,7 @@ import TerminalKit
 /// second.
 struct InProcessFeed: Sendable {
     let telemetry: Telemetry
-    let store: ConsoleStore
+    let store: OpenedStore
     let inbox: MessageInbox<ConsoleMessage>
     var updatesPerSecond = 4
 

@@ -42,32 +42,17 @@ extension PostgresShopStore: CopyableStore {
             }
             return
         }
-        let types = try await columnTypes(of: table)
-        // Typed: a column whose every value in the page is NULL would
-        // otherwise be read as text.
-        let placeholders = "(" + table.columns.map { "?::\(types[$0] ?? "text")" }.joined(separator: ", ") + ")"
-        var statement = Statement(
-            sql: "INSERT INTO \(Self.tableName(table)) (\(table.columns.joined(separator: ", "))) VALUES "
-                + Array(repeating: placeholders, count: kept.count).joined(separator: ", "),
-            values: kept.flatMap { $0.map(Self.bound) }
-        )
-        if table.name == "store_setting" { statement.sql += " ON CONFLICT (key) DO UPDATE SET value = excluded.value" }
-        try await write { connection, _ in _ = try await connection.query(statement.query, logger: logger) }
-    }
-
-    private func columnTypes(of table: CopiedTable) async throws -> [String: String] {
-        let logger = self.logger
-        let name = Self.tableName(table)
-        return try await read { connection in
-            var types: [String: String] = [:]
-            for try await row in try await connection.query("""
-                SELECT column_name::TEXT AS name, data_type::TEXT AS type FROM information_schema.columns
-                WHERE table_schema = current_schema() AND table_name = \(name)
-                """, logger: logger) {
-                let cells = row.makeRandomAccess()
-                types[try cells.stored("name", as: String.self)] = try cells.stored("type", as: String.self)
+        // The settings (a key and a text each) replace the target's own,
+        // its currency included.
+        try await write { connection, _ in
+            for row in kept {
+                guard case .text(let key) = row[0], case .text(let value) = row[1] else {
+                    throw BackroomError(.internalError, "store error: a store setting that is not a key and a text")
+                }
+                _ = try await connection.query("""
+                    INSERT INTO store_setting (key, value) VALUES (\(key), \(value)) ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """, logger: logger)
             }
-            return types
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BackroomApp
 import BackroomCore
 import BackroomServices
 import BackroomStore
