@@ -99,6 +99,8 @@ public struct MetricsSnapshot: Sendable, Hashable, Codable {
     /// Events a live viewer did not receive because it fell behind.
     public var droppedEvents: UInt64
     public var windows: [WindowFigures] = []
+    /// The API node the snapshot comes from (nil in the console's own process).
+    public var node: String?
 
     public static func empty(at: Timestamp, windowSeconds: Int) -> MetricsSnapshot {
         MetricsSnapshot(

@@ -39,6 +39,7 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/admin/users/{id}/password": .admin,
         "GET /api/v1/admin/audit": .admin,
         "GET /api/v1/admin/live": .admin,
+        "GET /api/v1/admin/nodes": .admin,
         "GET /api/v1/admin/webhooks": .admin,
         "POST /api/v1/admin/webhooks": .admin,
         "GET /api/v1/admin/webhooks/{id}": .admin,

@@ -18,7 +18,7 @@ struct RouteFlowTests {
     func operations(kind: TestStoreKind) async throws {
         let server = try await TestServer(kind)
         try await server.run { client in
-            #expect(try await client.execute(uri: "/healthz", method: .get).text == #"{"status":"ok"}"#)
+            #expect(try await client.execute(uri: "/healthz", method: .get).text == #"{"node":"\#(server.configuration.resolvedNodeName)","status":"ok"}"#)
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
             _ = try await client.execute(uri: "/api/v1/products", method: .get)
             let metrics = try await client.execute(uri: "/metrics", method: .get).text

@@ -25,11 +25,12 @@ struct MigrationTests {
         try reopened.close()
     }
 
+    /// In the order `appliedMigrations` lists them (sorted by identifier).
     static let allMigrations = [
         "v1", "v2 low-stock figures index", "v3 product counts by status", "v4 payment attempts, hold lifetime, scoped checkout keys",
         "v5 audit by actor and action", "v6 idempotent replies", "v7 stock takes", "v8 outbox and webhooks",
-        "v9 no sort indexes on columns every checkout writes",
-    ]
+        "v9 no sort indexes on columns every checkout writes", "v10 node heartbeats",
+    ].sorted()
 
     @Test("a store made by an older Backroom is brought up to date on open, its data kept")
     func upgrade() async throws {
@@ -39,7 +40,7 @@ struct MigrationTests {
         _ = try await test.product("OLD-1", name: "Old", stock: 2, reorderPoint: 5)
         // As v1 left it: no figures index, no counts, no payment attempts, no
         // audit indexes, no idempotent replies, no stock takes, no outbox,
-        // v1's sort indexes on hot columns, no record of v2–v9.
+        // v1's sort indexes on hot columns, no node heartbeats, no record of v2–v10.
         try await temporary.store.pool.write { db in
             try db.execute(sql: """
                 DROP INDEX product_low_stock_figures;
@@ -50,6 +51,7 @@ struct MigrationTests {
                 DROP TABLE idempotent_reply;
                 DROP TABLE stock_take_line; DROP TABLE stock_take;
                 DROP TABLE webhook_delivery; DROP TABLE webhook_subscription; DROP TABLE outbox_event;
+                DROP TABLE node_heartbeat;
                 ALTER TABLE cart DROP COLUMN first_hold_at;
                 ALTER TABLE shop_order DROP COLUMN checkout_key;
                 CREATE INDEX product_by_on_hand ON product (on_hand);

@@ -57,6 +57,8 @@ public struct ServeSettings: Sendable {
             webhooks.retentionMilliseconds = period.components.seconds * 1000
         }
         server.webhooks = webhooks
+        if let name = source.text("node.name") { server.nodeName = try NodeName.validated(name) }
+        if let url = source.text("node.url") { server.advertisedURL = try Self.nodeURL(url) }
         self.server = server
 
         var shop = ShopConfiguration()
@@ -104,6 +106,16 @@ public struct ServeSettings: Sendable {
         } else {
             backup = nil
         }
+    }
+
+    /// An http(s) URL with a host, without a trailing slash.
+    private static func nodeURL(_ text: String) throws -> String {
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil,
+              url.query == nil, url.fragment == nil
+        else {
+            throw BackroomError.validation("node.url", "node.url is where other processes reach this node, like http://10.0.0.5:8081 (was \"\(text)\").")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
     private static func ranges(_ source: SettingsSource, _ key: String) throws -> [AddressRange] {

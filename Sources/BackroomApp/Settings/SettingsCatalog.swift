@@ -24,6 +24,8 @@ public enum SettingsCatalog {
         Entry(key: "trusted_proxies", defaultValue: "(none)", meaning: "addresses/CIDRs whose X-Forwarded-For and Forwarded are believed"),
         Entry(key: "exempt_loopback", defaultValue: "true without trusted proxies, else false", meaning: "loopback clients skip per-client limits"),
         Entry(key: "operations_allow", defaultValue: "(everyone)", meaning: "addresses/CIDRs that may read /metrics and /openapi.yaml"),
+        Entry(key: "node.name", defaultValue: "host name:port", meaning: "this node's name among the nodes sharing the store (logs, /healthz, /metrics, the console)"),
+        Entry(key: "node.url", defaultValue: "http://host:port", meaning: "where the console reaches this node (behind NAT or a container, its outside address)"),
         Entry(key: "hold_minutes", defaultValue: "15", meaning: "how long a cart holds its stock"),
         Entry(key: "password_cost", defaultValue: "12", meaning: "bcrypt work factor (10–16)"),
         Entry(key: "token_days", defaultValue: "30", meaning: "how long a login token lives"),

@@ -14,4 +14,4 @@
 ///
 /// Each part (`CatalogStore`, `CartStore`, …) is a protocol of its own,
 /// so that a new store is held to the contract part by part as it is built.
-public protocol ShopStore: CatalogStore, AuditStore, CartStore, OrderStore, PaymentStore, UserStore, BatchStore, StockTakeStore, ExportStore, EventStore, HealthStore {}
+public protocol ShopStore: CatalogStore, AuditStore, CartStore, OrderStore, PaymentStore, UserStore, BatchStore, StockTakeStore, ExportStore, EventStore, HealthStore, NodeStore {}

@@ -32,16 +32,21 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
     let mapper = ProblemMapper(routes: routeTable)
     let clock = parts.shop.clock
     let recorder = configuration.telemetryEnabled ? RequestRecorder(instruments: RequestInstruments(telemetry: parts.telemetry, metrics: parts.metrics, clock: clock)) : nil
+    let resolver = ClientResolver(trustedProxies: configuration.trustedProxies, exemptLoopback: configuration.exemptLoopback)
+    let nodeName = configuration.resolvedNodeName
+    parts.metrics.identify(node: nodeName, version: BackroomVersion.current)
+    router.add(middleware: RequestIdentityMiddleware(resolver: resolver, nodeName: nodeName))
     router.add(middleware: ErrorMiddleware(mapper: mapper, recorder: recorder, metrics: parts.metrics))
     router.add(middleware: ClientMiddleware(
-        resolver: ClientResolver(trustedProxies: configuration.trustedProxies, exemptLoopback: configuration.exemptLoopback),
+        resolver: resolver,
         limiter: RateLimiter(
             limit: .requestsPerClientPerSecond, capacity: configuration.requestBurstPerClient,
             perSecond: configuration.requestsPerSecondPerClient, clock: clock
         )
     ))
     // Operations routes ignore credentials: a probe with a stale token is still a probe.
-    OperationsController(shop: parts.shop, metrics: parts.metrics, allowlist: configuration.operationsAllowlist).addRoutes(to: router)
+    OperationsController(shop: parts.shop, metrics: parts.metrics, allowlist: configuration.operationsAllowlist, nodeName: nodeName)
+        .addRoutes(to: router)
     router.add(middleware: AuthenticationMiddleware(auth: parts.shop.auth))
 
     let body = RequestBodyReader(limit: configuration.bodyLimit)
@@ -54,7 +59,10 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
     AdminOrdersController(shop: parts.shop, body: body).addRoutes(to: router)
     AdminUsersController(shop: parts.shop, body: body).addRoutes(to: router)
     AdminWebhooksController(shop: parts.shop, body: body).addRoutes(to: router)
-    let broadcast = LiveBroadcast(telemetry: parts.telemetry, metrics: parts.metrics, maximumSubscribers: configuration.maximumLiveSubscribers)
+    AdminNodesController(shop: parts.shop, nodeName: nodeName).addRoutes(to: router)
+    let broadcast = LiveBroadcast(
+        telemetry: parts.telemetry, metrics: parts.metrics, maximumSubscribers: configuration.maximumLiveSubscribers, node: nodeName
+    )
     LiveController(shop: parts.shop, broadcast: broadcast).addRoutes(to: router)
 
     routeTable.set(RouteMatcher(routes: router.routes.map { ($0.path.description, $0.method) }))
@@ -67,8 +75,9 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
 }
 
 /// The whole API server: the router behind the connection guard, plus the
-/// hold sweeper, payment recovery, the webhook dispatcher, the watcher that notices catalog writes
-/// by other processes, and whatever else the host adds (backups).
+/// hold sweeper, payment recovery, the webhook dispatcher, the watcher that
+/// notices catalog writes by other processes, the node's heartbeat, and
+/// whatever else the host adds (backups).
 ///
 /// `onServerRunning` is called with the listening channel once the server
 /// accepts connections (its `localAddress` has the port a `port: 0` got).
@@ -86,6 +95,11 @@ public func buildApplication(
     let dispatcher = WebhookDispatcher(
         webhooks: parts.shop.webhooks, settings: configuration.webhooks, metrics: WebhookMetrics(parts.metrics), logger: logger
     )
+    let address = AnnouncedAddress(configuration.advertisedURL)
+    let presence = NodePresence(
+        nodes: parts.shop.nodes, name: configuration.resolvedNodeName, address: address, startedAt: parts.shop.clock.now(),
+        interval: configuration.heartbeatInterval, logger: logger
+    )
     let connections = ConnectionGuard(limits: configuration.connections, fileDescriptorLimit: FileDescriptorLimit.raise())
     let idle = TimeAmount.milliseconds(Int64(configuration.connections.idleTimeoutSeconds * 1000))
     return Application(
@@ -100,8 +114,11 @@ public func buildApplication(
         ),
         // (A service group treats a service that returns as a failure: a
         // process that sends no webhooks runs no dispatcher at all.)
-        services: [watcher, sweeper, recovery] + (configuration.webhooks.enabled ? [dispatcher] : []) + extraServices,
-        onServerRunning: onServerRunning,
+        services: [watcher, sweeper, recovery, presence] + (configuration.webhooks.enabled ? [dispatcher] : []) + extraServices,
+        onServerRunning: { channel in
+            if address.url == nil { address.url = configuration.announcedURL(listeningOn: channel.localAddress?.port ?? configuration.port) }
+            await onServerRunning(channel)
+        },
         logger: logger
     )
 }

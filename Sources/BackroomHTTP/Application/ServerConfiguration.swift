@@ -1,4 +1,6 @@
 import BackroomCore
+import BackroomServices
+import Foundation
 
 /// How the API server runs. Every figure is a setting (`docs/OPERATIONS.md`).
 public struct ServerConfiguration: Sendable {
@@ -30,6 +32,29 @@ public struct ServerConfiguration: Sendable {
     /// The webhook delivery worker.
     public var webhooks: WebhookSettings
     public var serverName: String
+    /// This node's name among the nodes sharing the store (`--node-name`);
+    /// nil for `host:port`.
+    public var nodeName: String?
+    /// Where the other nodes' console reaches this node (`node.url`); nil
+    /// for `http://` + the address it listens on (the host name when it
+    /// listens on every interface).
+    public var advertisedURL: String?
+    /// How often the node tells the store it is alive.
+    public var heartbeatInterval: Duration = NodeService.heartbeatInterval
+
+    /// The name this node goes by.
+    public var resolvedNodeName: String {
+        nodeName ?? NodeName.defaultName(hostName: ProcessInfo.processInfo.hostName, port: port)
+    }
+
+    /// The URL this node announces once it listens on `port`.
+    public func announcedURL(listeningOn port: Int) -> String {
+        if let advertisedURL { return advertisedURL }
+        let everywhere = ["0.0.0.0", "::", "[::]", ""].contains(host)
+        var shown = everywhere ? ProcessInfo.processInfo.hostName : host
+        if shown.contains(":") && !shown.hasPrefix("[") { shown = "[\(shown)]" }
+        return "http://\(shown):\(port)"
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = ServerLimits.defaultBodyLimit,

@@ -32,6 +32,9 @@ public struct ClientResolver: Sendable {
         return ClientAddress(address)
     }
 
+    /// Whether `peer` is a proxy whose forwarding headers are believed.
+    public func isTrustedProxy(_ peer: String) -> Bool { isTrusted(peer) }
+
     private func isTrusted(_ address: String) -> Bool {
         trustedProxies.contains { $0.contains(address) }
     }

@@ -11,13 +11,13 @@ struct OperationsController {
     let metrics: ShopMetrics
     /// Who may read `/metrics` and `/openapi.yaml`; empty allows everyone.
     let allowlist: [AddressRange]
+    /// Named in `/healthz`, so a probe through the load balancer sees which node answered.
+    let nodeName: String
 
     func addRoutes(to router: Router<BackroomRequestContext>) {
+        let healthy = Self.healthyBody(node: nodeName)
         router.get("/healthz") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: OperationsController.healthyBody)
-            )
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: healthy))
         }
         router.get("/readyz") { _, _ in
             do {
@@ -44,14 +44,19 @@ struct OperationsController {
         }
     }
 
+    /// Encoded once: a probe costs no encoding.
+    static func healthyBody(node: String) -> ByteBuffer {
+        let fields: [String: String] = ["status": "ok", "node": node]
+        let data = (try? JSONCoders.encoder.encode(fields)) ?? Data(#"{"status":"ok"}"#.utf8)
+        return ByteBuffer(bytes: data)
+    }
+
     private func allow(_ context: BackroomRequestContext) throws {
         guard !allowlist.isEmpty else { return }
         guard let address = context.clientAddress ?? context.peerAddress, allowlist.contains(where: { $0.contains(address) }) else {
             throw BackroomError.forbidden("This address may not read the server's operations documents.")
         }
     }
-
-    static let healthyBody = ByteBuffer(string: #"{"status":"ok"}"#)
 }
 
 /// The OpenAPI document shipped with the server (`Resources/openapi.yaml`).

@@ -20,6 +20,9 @@ public final class LiveBroadcast: Sendable {
     private let metrics: ShopMetrics?
     private let state = Mutex(State())
     private let tick: Duration
+    /// The node every metrics snapshot names (a console watching several
+    /// nodes tells their streams apart by it).
+    private let node: String?
 
     private struct State {
         var subscribers: [Int: LiveSubscriber] = [:]
@@ -27,7 +30,8 @@ public final class LiveBroadcast: Sendable {
         var task: Task<Void, Never>?
     }
 
-    public init(telemetry: Telemetry, metrics: ShopMetrics? = nil, maximumSubscribers: Int = 16, backlogChunks: Int = 16, tick: Duration = .milliseconds(250)) {
+    public init(telemetry: Telemetry, metrics: ShopMetrics? = nil, maximumSubscribers: Int = 16, backlogChunks: Int = 16, tick: Duration = .milliseconds(250), node: String? = nil) {
+        self.node = node
         self.telemetry = telemetry
         self.metrics = metrics
         self.maximumSubscribers = maximumSubscribers
@@ -79,8 +83,8 @@ public final class LiveBroadcast: Sendable {
     }
 
     /// The first snapshot a new viewer gets, before the next broadcast.
-    func snapshotEvent(windowSeconds: Int) -> ByteBuffer {
-        Self.metricsEvent(telemetry.snapshot(windowSeconds: windowSeconds, droppedEvents: 0))
+    public func snapshotEvent(windowSeconds: Int) -> ByteBuffer {
+        Self.metricsEvent(snapshot(windowSeconds: windowSeconds, droppedEvents: 0))
     }
 
     private func broadcast() async {
@@ -114,7 +118,7 @@ public final class LiveBroadcast: Sendable {
                 subscriber.noteSampledOut(Int(overflowed))
                 if isSecond {
                     let key = SnapshotKey(window: subscriber.windowSeconds, dropped: subscriber.missed)
-                    let snapshot = snapshots[key] ?? Self.metricsEvent(telemetry.snapshot(windowSeconds: key.window, droppedEvents: key.dropped))
+                    let snapshot = snapshots[key] ?? Self.metricsEvent(snapshot(windowSeconds: key.window, droppedEvents: key.dropped))
                     snapshots[key] = snapshot
                     chunk = chunk.readableBytes == 0 ? snapshot : Self.joined([chunk, snapshot])
                 }
@@ -124,6 +128,12 @@ public final class LiveBroadcast: Sendable {
                 }
             }
         }
+    }
+
+    private func snapshot(windowSeconds: Int, droppedEvents: UInt64) -> MetricsSnapshot {
+        var snapshot = telemetry.snapshot(windowSeconds: windowSeconds, droppedEvents: droppedEvents)
+        snapshot.node = node
+        return snapshot
     }
 
     private struct SnapshotKey: Hashable {

@@ -41,6 +41,13 @@ public final class ShopMetrics: Sendable {
         liveSubscriberGauge = Metrics.Gauge(label: "backroom_live_subscribers", factory: factory)
     }
 
+    /// `backroom_node_info{node, version} 1`: which node this is, to join
+    /// its series by (Prometheus adds its own `instance` label to each; a
+    /// `node` label on every series would grow every scrape for nothing).
+    public func identify(node: String, version: String) {
+        Metrics.Gauge(label: "backroom_node_info", dimensions: [("node", node), ("version", version)], factory: factory).record(1)
+    }
+
     /// A request refused by an abuse limit (`limit` is its setting name).
     public func refusedByLimit(_ limit: String) {
         let counter = limitCounters.withLock { counters in

@@ -35,6 +35,7 @@ enum PostgresMigrations {
 
     static let all: [Migration] = [
         Migration(identifier: "v1", statements: schemaV1),
+        Migration(identifier: "v2 node heartbeats", statements: nodeHeartbeats),
     ]
 
     /// Applies the migrations this database has not had, in order, each in
@@ -415,5 +416,19 @@ enum PostgresMigrations {
         "CREATE INDEX webhook_delivery_failed ON webhook_delivery (subscription_id) WHERE status = 'failed'",
         "CREATE INDEX webhook_delivery_by_subscription ON webhook_delivery (subscription_id, id)",
         "CREATE INDEX webhook_delivery_by_event ON webhook_delivery (event_id)",
+    ]
+
+    /// The API nodes sharing this database (SQLite's v10). Not shop data:
+    /// `backroom copy` leaves it behind.
+    static let nodeHeartbeats: [String] = [
+        """
+        CREATE TABLE node_heartbeat (
+            name TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            started_at BIGINT NOT NULL,
+            seen_at BIGINT NOT NULL,
+            version TEXT NOT NULL
+        )
+        """,
     ]
 }

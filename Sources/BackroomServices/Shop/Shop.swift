@@ -19,6 +19,7 @@ public final class Shop: Sendable {
     public let auth: AuthService
     public let audit: AuditService
     public let webhooks: WebhookService
+    public let nodes: NodeService
     /// bcrypt on its own bounded executor.
     public let passwordHasher: PasswordHasher
     /// The provider charges go to (simulated unless configured otherwise).
@@ -53,6 +54,7 @@ public final class Shop: Sendable {
         auth = AuthService(store: store, clock: clock, passwords: passwordHasher, tokenLifetimeSeconds: configuration.tokenLifetimeSeconds, limits: limits)
         audit = AuditService(store: store)
         webhooks = WebhookService(store: store, clock: clock, targets: WebhookTargetPolicy(allowPrivateTargets: configuration.allowPrivateWebhookTargets))
+        nodes = NodeService(store: store, clock: clock)
     }
 
     /// The store's change counters: a reader that remembers them learns

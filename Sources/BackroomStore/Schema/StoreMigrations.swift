@@ -14,6 +14,7 @@ enum StoreMigrations {
         migrator.registerMigration("v7 stock takes", migrate: draftStockTakes)
         migrator.registerMigration("v8 outbox and webhooks", migrate: createOutboxAndWebhooks)
         migrator.registerMigration("v9 no sort indexes on columns every checkout writes", migrate: dropHotSortIndexes)
+        migrator.registerMigration("v10 node heartbeats", migrate: createNodeHeartbeats)
         return migrator
     }
 
@@ -424,6 +425,20 @@ enum StoreMigrations {
             DROP INDEX product_by_allocated;
             DROP INDEX shop_order_by_items;
             DROP INDEX shop_order_by_total;
+            """)
+    }
+
+    /// API nodes sharing the store (several `serve` processes on one file
+    /// do too). Not shop data: `backroom copy` leaves it behind.
+    private static func createNodeHeartbeats(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE node_heartbeat (
+                name TEXT PRIMARY KEY NOT NULL,
+                url TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                seen_at INTEGER NOT NULL,
+                version TEXT NOT NULL
+            ) WITHOUT ROWID;
             """)
     }
 }

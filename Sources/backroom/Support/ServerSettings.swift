@@ -17,6 +17,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "The port to listen on (default 8080).")
     var port: Int?
 
+    @Option(help: ArgumentHelp("This node's name among the nodes sharing the store (default host name:port).", valueName: "name"))
+    var nodeName: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
@@ -54,6 +57,7 @@ struct ServerOptions: ParsableArguments {
         values["host"] = host ?? values["host"]
         values["port"] = port.map(String.init) ?? values["port"]
         values["log_level"] = logLevel ?? values["log_level"]
+        values["node.name"] = nodeName ?? values["node.name"]
         values["hold_minutes"] = holdMinutes.map(String.init) ?? values["hold_minutes"]
         values["rate_limit_per_second"] = rateLimit.map { String($0) } ?? values["rate_limit_per_second"]
         values["backup.every"] = backupEvery ?? values["backup.every"]
