@@ -34,42 +34,19 @@ struct CrashTests {
         var adjustments: Set<String> { state.withLock { $0.adjustments } }
     }
 
-    static let client: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(2), read: .seconds(10))
-        configuration.connectionPool = .init(idleTimeout: .seconds(1), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
-
-    /// Status and JSON body, or nil when the connection failed (a kill).
-    static func send(_ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], json: Any? = nil) async -> (Int, [String: Any])? {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let json, let data = try? JSONSerialization.data(withJSONObject: json) {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: data))
-        }
-        guard let response = try? await client.execute(request, timeout: .seconds(10)),
-              let body = try? await response.body.collect(upTo: 1 << 20)
-        else { return nil }
-        let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
-        return (Int(response.status.code), object)
-    }
-
     /// One shopper's loop: cart, line, checkout, pay; each success logged.
     static func shop(_ url: String, skus: [String], acknowledged: Acknowledged, until deadline: ContinuousClock.Instant) async {
         while ContinuousClock.now < deadline && !Task.isCancelled {
-            guard let (status, cart) = await send(.POST, url + "/api/v1/carts"), status == 201, let cartID = cart["id"] as? String else { continue }
-            guard let (lineStatus, _) = await send(.PUT, url + "/api/v1/carts/\(cartID)/lines/\(skus.randomElement()!)", json: ["quantity": 1]),
+            guard let (status, cart) = await JSONClient.send(.POST, url + "/api/v1/carts"), status == 201, let cartID = cart["id"] as? String else { continue }
+            guard let (lineStatus, _) = await JSONClient.send(.PUT, url + "/api/v1/carts/\(cartID)/lines/\(skus.randomElement()!)", json: ["quantity": 1]),
                   lineStatus == 200 else { continue }
             let checkout: [String: Any] = ["email": "crash@example.com", "shippingAddress": [
                 "name": "Crash", "line1": "Rua 1", "city": "Lisbon", "postalCode": "1100", "country": "PT",
             ]]
-            guard let (placedStatus, placed) = await send(.POST, url + "/api/v1/carts/\(cartID)/checkout", headers: [("Idempotency-Key", "k-\(cartID)")], json: checkout),
+            guard let (placedStatus, placed) = await JSONClient.send(.POST, url + "/api/v1/carts/\(cartID)/checkout", headers: [("Idempotency-Key", "k-\(cartID)")], json: checkout),
                   placedStatus == 201 || placedStatus == 200, let number = placed["number"] as? String else { continue }
             acknowledged.order(number)
-            if let (paidStatus, _) = await send(.POST, url + "/api/v1/orders/\(number)/pay", headers: [("X-Cart-Token", cartID)]), paidStatus == 200 {
+            if let (paidStatus, _) = await JSONClient.send(.POST, url + "/api/v1/orders/\(number)/pay", headers: [("X-Cart-Token", cartID)]), paidStatus == 200 {
                 acknowledged.paid(number)
             }
         }
@@ -79,7 +56,7 @@ struct CrashTests {
     static func adjust(_ url: String, token: String, skus: [String], acknowledged: Acknowledged, until deadline: ContinuousClock.Instant) async {
         while ContinuousClock.now < deadline && !Task.isCancelled {
             let reference = "crash-\(UUID().uuidString.prefix(12))"
-            let result = await send(
+            let result = await JSONClient.send(
                 .POST, url + "/api/v1/admin/products/\(skus.randomElement()!)/stock/adjustments", headers: [("Authorization", "Bearer \(token)")],
                 json: ["delta": 1, "reason": "received", "reference": reference]
             )
@@ -144,7 +121,7 @@ struct CrashTests {
                 throw error
             }
             if token.isEmpty {
-                let (_, grant) = try #require(await Self.send(.POST, url + "/api/v1/auth/login", json: ["email": "ops@example.com", "password": "correct horse"]))
+                let (_, grant) = try #require(await JSONClient.send(.POST, url + "/api/v1/auth/login", json: ["email": "ops@example.com", "password": "correct horse"]))
                 token = try #require(grant["token"] as? String)
             }
             guard round < kills else {
