@@ -89,6 +89,46 @@ struct NodeIdentityTests {
         #expect(try await nodes.live(by: .system("test")).isEmpty, "a node that stops leaves the list at once")
     }
 
+    @Test(
+        "on PostgreSQL another node's catalog write reaches the cache at once (NOTIFY), long before the next poll",
+        .enabled(if: PostgresTestCluster.isAvailable, "PostgreSQL's server binaries are not installed")
+    )
+    func catalogNotice() async throws {
+        let server = try await TestServer(.postgres)
+        try await server.test.product("MUG-1", name: "Before", stock: 10)
+        let (changes, changed) = AsyncStream.makeStream(of: Void.self)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        // A poll an hour away: only the notice can report the write in time.
+        let watcher = RevisionWatcher(shop: server.shop, interval: .seconds(3600), logger: logger) { previous, current in
+            if previous.catalog != current.catalog { changed.yield() }
+        }
+        let watching = Task { try? await watcher.run() }
+        defer { watching.cancel() }
+        let other = try await server.test.secondStore()
+        // The first notice may come before the listener is in place: write
+        // until one is reported (at most 10 s), a write every 200 ms.
+        let writer = Task {
+            var round = 0
+            while !Task.isCancelled && round < 50 {
+                round += 1
+                _ = try? await other.store.updateProduct(SKU("MUG-1"), changes: ProductChanges(name: "After \(round)"), expectedVersion: nil,
+                                                         context: WriteContext(principal: .system("other"), at: server.test.clock.now()))
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+            changed.finish()
+        }
+        var reported = false
+        for await _ in changes {
+            reported = true
+            break
+        }
+        writer.cancel()
+        await writer.value
+        await other.close()
+        #expect(reported, "no catalog change was reported within 10 s with the poll an hour away")
+    }
+
     @Test("a request id from a trusted proxy is kept; anyone else's is replaced")
     func requestIDs() async throws {
         let proxied = try await TestServer(configuration: ServerConfiguration(trustedProxies: [try AddressRange(parsing: "127.0.0.1/32")]))

@@ -3,8 +3,12 @@ import BackroomServices
 import Logging
 import ServiceLifecycle
 
-/// Polls the store's revision counters and reports areas that changed,
-/// whoever changed them (this process or another one on the same file).
+/// Reports areas of the store that changed, whoever changed them (this
+/// process, another one on the same file, another node on the same
+/// database). It reads the revision counters every `interval`, and at once
+/// when the store says a catalog write committed (PostgreSQL's `NOTIFY`):
+/// the notice makes other nodes' writes visible in milliseconds, the poll
+/// keeps them visible within `interval` when notices are lost.
 public struct RevisionWatcher: Service {
     let shop: Shop
     let interval: Duration
@@ -19,14 +23,45 @@ public struct RevisionWatcher: Service {
     }
 
     public func run() async throws {
-        // A graceful shutdown cancels the sleep between polls.
+        // A graceful shutdown cancels the waits.
         await cancelWhenGracefulShutdown {
-            var last = try? await shop.revision()
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                if Task.isCancelled { return }
-                last = await check(since: last)
+            // Ticks and notices alike ask for one read; a burst of them while
+            // a read runs asks for one more, not one each.
+            let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        wake.yield()
+                    }
+                }
+                group.addTask { await listen(wake) }
+                var last = try? await shop.revision()
+                for await _ in wakeups {
+                    if Task.isCancelled { break }
+                    last = await check(since: last)
+                }
+                group.cancelAll()
             }
+        }
+    }
+
+    /// Listens for notices until cancelled; after a lost connection, again a
+    /// second later (the poll covers the gap). Returns at once on a store
+    /// without notices.
+    private func listen(_ wake: AsyncStream<Void>.Continuation) async {
+        var failing = false
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            do {
+                try await shop.listenForRevisionNotices { wake.yield() }
+                // Returned without being cancelled: this store has no notices.
+                if !Task.isCancelled && ContinuousClock.now - started < .seconds(1) && !failing { return }
+            } catch {
+                if !failing { logger.warning("revision notices lost; polling until they are back", metadata: ["error": "\(error)"]) }
+                failing = true
+            }
+            try? await Task.sleep(for: .seconds(1))
         }
     }
 

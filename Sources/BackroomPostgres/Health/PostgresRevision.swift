@@ -28,9 +28,41 @@ enum PostgresRevision {
         // a row; each process starts at a random row, so nodes rarely do.
         let shard = Int32((connection.id + processOffset) % 64)
         let names = areas.map(\.rawValue).sorted()
-        try await connection.query(
-            "UPDATE store_revision_shard SET count = count + 1 WHERE shard = \(shard) AND area = ANY(\(names))", logger: logger
-        )
+        if areas.contains(.catalog) {
+            // Catalog writes (rare: staff edits) also tell every node at
+            // commit, in the same statement, so caches drop stale products
+            // at once instead of at the next poll.
+            try await connection.query("""
+                WITH bumped AS (UPDATE store_revision_shard SET count = count + 1 WHERE shard = \(shard) AND area = ANY(\(names)) RETURNING 1)
+                SELECT pg_notify(\(noticeChannel), 'catalog') FROM (SELECT count(*) FROM bumped) done
+                """, logger: logger)
+        } else {
+            try await connection.query(
+                "UPDATE store_revision_shard SET count = count + 1 WHERE shard = \(shard) AND area = ANY(\(names))", logger: logger
+            )
+        }
+    }
+
+    /// The `LISTEN` channel of revision notices.
+    static let noticeChannel = "backroom_revision"
+}
+
+extension PostgresShopStore {
+    /// Calls `notice` whenever a transaction that changed the catalog
+    /// commits, on any node, until cancelled or the connection fails
+    /// (then it throws; the caller listens again). Holds one connection.
+    public func listenForRevisionNotices(_ notice: @escaping @Sendable () -> Void) async throws {
+        do {
+            try await client.withConnection { connection in
+                try await connection.listen(on: PostgresRevision.noticeChannel) { notices in
+                    for try await _ in notices { notice() }
+                }
+            }
+        } catch is CancellationError {
+            return
+        } catch {
+            throw PostgresErrors.translate(error, reaching: address)
+        }
     }
 }
 

@@ -63,6 +63,12 @@ public final class Shop: Sendable {
         try await store.revision()
     }
 
+    /// Calls `notice` soon after a catalog write commits anywhere, where
+    /// the store can tell (PostgreSQL); returns at once where it cannot.
+    public func listenForRevisionNotices(_ notice: @escaping @Sendable () -> Void) async throws {
+        try await store.listenForRevisionNotices(notice)
+    }
+
     /// Verifies the inventory invariants; empty means consistent.
     public func checkInvariants() async throws -> [InvariantViolation] {
         try await store.checkInvariants(now: clock.now())
