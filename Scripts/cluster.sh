@@ -174,6 +174,14 @@ up() {
     token=$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
         -d '{"email":"admin@cluster.local","password":"cluster-admin-password"}' |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    # Every node listed (heartbeats), so a console started now finds them all.
+    for _ in $(seq 1 50); do
+        listed=$(curl -fs "http://127.0.0.1:$port/api/v1/admin/nodes" -H "Authorization: Bearer $token" |
+            python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))' 2>/dev/null || echo 0)
+        [ "$listed" = "$nodes" ] && break
+        sleep 0.2
+    done
+    [ "$listed" = "$nodes" ] || { say "only $listed of $nodes nodes listed themselves"; false; }
     trap - ERR
     echo "$token" >"$dir/admin.token"
     echo "http://127.0.0.1:$port"

@@ -7,6 +7,21 @@ public struct LatencyDistribution: Sendable {
 
     public init() {}
 
+    /// A distribution rebuilt from `buckets` (another process's, read from
+    /// its live stream).
+    public init(buckets: [[UInt64]]) {
+        for pair in buckets where pair.count == 2 && pair[1] > 0 {
+            _ = histogram.record(min(max(pair[0], 1), 60_000_000), count: UInt32(clamping: pair[1]))
+        }
+    }
+
+    /// The non-empty buckets as `[microseconds, count]` pairs: what another
+    /// process needs to merge this distribution with others exactly (to
+    /// the histogram's two digits), where averaging percentiles would not.
+    public var buckets: [[UInt64]] {
+        histogram.recordedValues().map { [$0.value, UInt64($0.count)] }
+    }
+
     public mutating func record(microseconds: UInt64) {
         _ = histogram.record(min(max(microseconds, 1), 60_000_000))
     }

@@ -60,6 +60,9 @@ public struct MetricsSnapshot: Sendable, Hashable, Codable {
         public var orders: Int
         public var revenueMinorUnits: Int64
         public var refusedForStock: Int
+        /// The window's latency distribution (`LatencyDistribution.buckets`),
+        /// so a console watching several nodes merges their percentiles.
+        public var latencyBuckets: [[UInt64]]?
 
         public init(seconds: Int, requests: Int, errors: Int, p50Microseconds: UInt64, p90Microseconds: UInt64, p99Microseconds: UInt64,
                     maxMicroseconds: UInt64, orders: Int, revenueMinorUnits: Int64, refusedForStock: Int) {
@@ -101,6 +104,8 @@ public struct MetricsSnapshot: Sendable, Hashable, Codable {
     public var windows: [WindowFigures] = []
     /// The API node the snapshot comes from (nil in the console's own process).
     public var node: String?
+    /// The latency distribution of the whole window, for merging.
+    public var latencyBuckets: [[UInt64]]?
 
     public static func empty(at: Timestamp, windowSeconds: Int) -> MetricsSnapshot {
         MetricsSnapshot(

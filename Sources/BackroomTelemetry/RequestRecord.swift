@@ -19,6 +19,9 @@ public struct RequestRecord: Sendable, Hashable, Codable, Identifiable {
     public var errorCode: String?
     /// The problem detail of an error response, for the request's detail view.
     public var errorDetail: String?
+    /// The node that served it, when a console watches several (the
+    /// console sets it from the stream the record came on).
+    public var node: String?
 
     public init(
         id: UInt64 = 0, at: Timestamp, method: String, route: String, path: String, status: Int,

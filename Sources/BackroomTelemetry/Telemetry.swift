@@ -170,11 +170,13 @@ public final class Telemetry: Sendable {
             refused += second.refusedForStock
             counted += 1
             while let next = remaining.first, counted == next {
-                results.append(MetricsSnapshot.WindowFigures(
+                var figures = MetricsSnapshot.WindowFigures(
                     seconds: next, requests: requests, errors: errors, p50Microseconds: latency.percentile(50),
                     p90Microseconds: latency.percentile(90), p99Microseconds: latency.percentile(99), maxMicroseconds: latency.maximum,
                     orders: orders, revenueMinorUnits: revenue, refusedForStock: refused
-                ))
+                )
+                figures.latencyBuckets = latency.buckets
+                results.append(figures)
                 remaining.removeFirst()
             }
         }
@@ -236,6 +238,7 @@ public final class Telemetry: Sendable {
         snapshot.p90Microseconds = latency.percentile(90)
         snapshot.p99Microseconds = latency.percentile(99)
         snapshot.maxMicroseconds = latency.maximum
+        snapshot.latencyBuckets = latency.buckets
         let minutes = Double(window) / 60
         snapshot.ordersPerMinute = Double(orders) / minutes
         snapshot.revenuePerMinuteMinorUnits = Int64((Double(revenue) / minutes).rounded())

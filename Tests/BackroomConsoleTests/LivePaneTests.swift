@@ -151,6 +151,57 @@ struct LivePaneTests {
         #expect(console.line(2).hasPrefix("┌ Metrics · last 1 min"))
     }
 
+    @Test("several nodes: the cluster's figures, a row per node, a node going down shown at once; requests name their node")
+    func clusterNodes() async throws {
+        let console = try await ConsoleFixture(serverLabel: "cluster http://127.0.0.1:8090")
+        await console.show(.metrics)
+        await console.driver.send(.live(.nodes([
+            LiveNode(name: "node-1", url: "http://127.0.0.1:8091"), LiveNode(name: "node-2", url: "http://127.0.0.1:8092"),
+        ])))
+        #expect(console.line(0).contains("… connecting"))
+        var first = Self.snapshot()
+        first.node = "node-1"
+        var second = Self.snapshot()
+        second.node = "node-2"
+        second.requestsPerSecond = 100
+        second.inFlight = 5
+        for (name, snapshot) in [("node-1", first), ("node-2", second)] {
+            await console.driver.send(.live(.fromNode(name, .connection(.connected))))
+            await console.driver.send(.live(.fromNode(name, .snapshot(snapshot))))
+        }
+        #expect(console.line(0).contains("cluster http://127.0.0.1:8090 ● live · 2/2 nodes · 312 req/s"))
+        #expect(console.line(2).hasPrefix("┌ Metrics · 2 nodes, 2 up · last 5 min"))
+        #expect(console.line(containing: "Requests/s")?.contains("312") == true)
+        #expect(console.line(containing: "In flight")?.contains("8") == true)
+        let nodeOne = try #require(console.line(containing: "node-1"))
+        #expect(nodeOne.contains("● up") && nodeOne.contains("212") && nodeOne.contains("http://127.0.0.1:8091"))
+        #expect(console.line(containing: "node-2")?.contains("100") == true)
+
+        await console.driver.send(.live(.fromNode("node-2", .connection(.disconnected(reason: "cannot connect", retryInSeconds: 1)))))
+        let down = try #require(console.line(containing: "node-2"))
+        #expect(down.contains("✗ down 0 s") && !down.contains("100"), "a down node shows no stale figures: \(down)")
+        let downStyle = try #require(MemoryScreen.style(of: "✗ down", in: console.screen()))
+        #expect(downStyle.foreground == Theme.builtInDefault["status.error"].foreground)
+        #expect(console.line(0).contains("1/2 nodes · 212 req/s"), "the cluster's figures are the up nodes'")
+        // Retrying is still down.
+        await console.driver.send(.live(.fromNode("node-2", .connection(.connecting))))
+        #expect(console.line(containing: "node-2")?.contains("✗ down") == true)
+        await console.driver.send(.live(.fromNode("node-2", .connection(.connected))))
+        #expect(console.line(containing: "node-2")?.contains("● up") == true)
+
+        await console.show(.requests)
+        await console.driver.send(.live(.fromNode("node-1", .requests([Self.record(1)]))))
+        await console.driver.send(.live(.fromNode("node-2", .requests([Self.record(1, path: "/api/v1/carts")]))))
+        #expect(console.line(3).hasPrefix("│ Time         Node       Method Path"))
+        #expect(console.line(containing: "/api/v1/carts")?.contains("node-2") == true)
+        #expect(console.line(containing: "MUG-0001")?.contains("node-1") == true)
+        await console.press("/")
+        await console.type("node-2")
+        await console.press("enter")
+        #expect(console.line(containing: "/api/v1/carts") != nil)
+        #expect(console.line(containing: "MUG-0001") == nil, "filtered by node")
+    }
+
     @Test("charts keep working in mono and without braille")
     func monoCharts() async throws {
         let console = try await ConsoleFixture(serverLabel: "api 127.0.0.1:8080")

@@ -24,6 +24,49 @@ struct TelemetryTests {
         #expect(telemetry.totalRequests == 250)
     }
 
+    @Test("a cluster's figures: counts summed, percentiles from the merged distributions, not averaged")
+    func clusterMerge() throws {
+        let clock = ManualTimeSource()
+        let fast = Telemetry(clock: clock)
+        let slow = Telemetry(clock: clock)
+        let both = Telemetry(clock: clock)
+        // Node A answers 1,990 requests in 1 ms; node B 11 in 500 ms. The
+        // cluster's p99 is 1 ms: averaging the nodes' p99s would say 250 ms.
+        for second in 0..<10 {
+            let at = clock.now()
+            for _ in 0..<199 {
+                record(fast, at: at, micros: 1000)
+                record(both, at: at, micros: 1000)
+            }
+            record(slow, at: at, micros: 500_000)
+            record(both, at: at, micros: 500_000)
+            if second == 9 { record(slow, at: at, status: 500, micros: 500_000) }
+            if second == 9 { record(both, at: at, status: 500, micros: 500_000) }
+            clock.advance(seconds: 1)
+        }
+        let merged = try #require(ClusterSnapshot.merge([fast.snapshot(windowSeconds: 60), slow.snapshot(windowSeconds: 60)]))
+        let expected = both.snapshot(windowSeconds: 60)
+        // Equal to the histograms' two significant digits.
+        #expect(merged.p50Microseconds / 10 == expected.p50Microseconds / 10)
+        #expect(merged.p99Microseconds / 10 == expected.p99Microseconds / 10)
+        #expect(merged.p99Microseconds < 2_000, "p99 of the whole cluster: \(merged.p99Microseconds) µs")
+        #expect(merged.maxMicroseconds == expected.maxMicroseconds)
+        #expect(merged.totalRequests == 2_001)
+        #expect(abs(merged.requestsPerSecond - expected.requestsPerSecond) < 0.001)
+        #expect(abs(merged.errorRate - expected.errorRate) < 0.000_001)
+        #expect(merged.points.map(\.requests) == expected.points.map(\.requests))
+        let window = try #require(merged.windows.first { $0.seconds == 60 })
+        let expectedWindow = try #require(expected.windows.first { $0.seconds == 60 })
+        #expect(window.requests == expectedWindow.requests && window.p99Microseconds / 10 == expectedWindow.p99Microseconds / 10)
+        #expect(merged.routes.first?.count == 2_001)
+        // A node that sends no distribution raises the figures to its own.
+        var old = slow.snapshot(windowSeconds: 60)
+        old.latencyBuckets = nil
+        let withOld = try #require(ClusterSnapshot.merge([fast.snapshot(windowSeconds: 60), old]))
+        #expect(withOld.p99Microseconds == old.p99Microseconds)
+        #expect(ClusterSnapshot.merge([]) == nil)
+    }
+
     @Test("percentiles of known inputs")
     func percentiles() {
         var distribution = LatencyDistribution()

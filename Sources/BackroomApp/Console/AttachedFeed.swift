@@ -20,6 +20,14 @@ struct AttachedFeed: Sendable {
     let inbox: MessageInbox<ConsoleMessage>
     var updatesPerSecond = 4
     var reconnect = ReconnectRequests()
+    /// The node this stream is from, when the console watches several
+    /// (`ClusterFeed`): every update is posted as that node's.
+    var node: String?
+
+    /// Posts `update`, as this stream's node's when it has one.
+    private func post(_ update: LiveUpdate) {
+        inbox.post(.live(node.map { .fromNode($0, update) } ?? update))
+    }
 
     /// How one attempt ended.
     enum StreamEnd: Sendable, Equatable {
@@ -46,13 +54,13 @@ struct AttachedFeed: Sendable {
             var backoff = 1
             while !Task.isCancelled {
                 _ = reconnect.take()
-                inbox.post(.live(.connection(.connecting)))
+                post(.connection(.connecting))
                 let attempt = LastSeen()
                 let end = await streamOnce(client: client, lastData: attempt)
                 guard !Task.isCancelled else { return }
                 switch end {
                 case .refused(let reason):
-                    inbox.post(.live(.connection(.disconnected(reason: reason, retryInSeconds: nil))))
+                    post(.connection(.disconnected(reason: reason, retryInSeconds: nil)))
                     while !reconnect.take() {
                         try? await Task.sleep(for: .milliseconds(250))
                         if Task.isCancelled { return }
@@ -62,7 +70,7 @@ struct AttachedFeed: Sendable {
                     // A stream that was up starts the backoff again from one second.
                     if attempt.wasConnected { backoff = 1 }
                     waiting: for remaining in stride(from: backoff, to: 0, by: -1) {
-                        inbox.post(.live(.connection(.disconnected(reason: reason, retryInSeconds: remaining))))
+                        post(.connection(.disconnected(reason: reason, retryInSeconds: remaining)))
                         for _ in 0..<4 {
                             try? await Task.sleep(for: .milliseconds(250))
                             if Task.isCancelled { return }
@@ -114,7 +122,7 @@ struct AttachedFeed: Sendable {
             return .lost("HTTP \(response.status.code)\(detail)")
         }
         lastData.markConnected()
-        inbox.post(.live(.connection(.connected)))
+        post(.connection(.connected))
         let decoder = JSONDecoder()
         var parser = ServerSentEventParser()
         var batch: [RequestRecord] = []
@@ -127,10 +135,10 @@ struct AttachedFeed: Sendable {
                     if let record = try? decoder.decode(RequestRecord.self, from: Data(event.data.utf8)) { batch.append(record) }
                 case "metrics":
                     if let snapshot = try? decoder.decode(MetricsSnapshot.self, from: Data(event.data.utf8)) {
-                        inbox.post(.live(.snapshot(snapshot)))
+                        post(.snapshot(snapshot))
                         if let store {
                             let sizes = await store.sizes()
-                            inbox.post(.live(.storeSizes(database: sizes.database, wal: sizes.wal)))
+                            post(.storeSizes(database: sizes.database, wal: sizes.wal))
                         }
                     }
                 default:
@@ -138,7 +146,7 @@ struct AttachedFeed: Sendable {
                 }
             }
             if !batch.isEmpty, ContinuousClock.now - lastPost >= .milliseconds(1000 / updatesPerSecond) {
-                inbox.post(.live(.requests(batch)))
+                post(.requests(batch))
                 batch.removeAll(keepingCapacity: true)
                 lastPost = .now
             }

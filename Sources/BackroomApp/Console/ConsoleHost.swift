@@ -61,6 +61,8 @@ public enum ConsoleHost {
         let telemetry = Telemetry()
         var group: ServiceGroup?
         let reconnect = ReconnectRequests()
+        let fanOut = ReconnectFanOut()
+        var clustered = false
 
         var environment = ConsoleEnvironment(
             shop: shop, principal: session.principal, readOnly: launch.readOnly,
@@ -78,9 +80,16 @@ public enum ConsoleHost {
             let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: app)], logger: logger))
             group = serviceGroup
             serverTask = Task { try await serviceGroup.run() }
-        case .attached(let url):
-            environment.serverLabel = "attached \(url)"
-            environment.reconnect = { reconnect.request() }
+        case .attached(let urls):
+            // Several nodes behind the URLs: follow each. One: its stream alone, as before clusters.
+            clustered = urls.count > 1
+            if !clustered { clustered = await ClusterFeed.hasSeveralNodes(at: urls[0], token: session.token ?? "") }
+            environment.serverLabel = clustered ? "cluster \(urls.joined(separator: ", "))" : "attached \(urls[0])"
+            if clustered {
+                environment.reconnect = { fanOut.request() }
+            } else {
+                environment.reconnect = { reconnect.request() }
+            }
         }
         environment.startupNotice = notices.isEmpty ? nil : notices.joined(separator: "; ")
 
@@ -88,9 +97,14 @@ public enum ConsoleHost {
         switch launch.server {
         case .hosted:
             feedTasks.append(InProcessFeed(telemetry: telemetry, store: opened, inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond).start())
-        case .attached(let url):
+        case .attached(let urls) where clustered:
+            let feed = ClusterFeed(
+                seeds: urls, token: session.token ?? "", inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond, reconnect: fanOut
+            )
+            feedTasks.append(feed.start())
+        case .attached(let urls):
             let feed = AttachedFeed(
-                url: url, token: session.token ?? "", store: opened, inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond,
+                url: urls[0], token: session.token ?? "", store: opened, inbox: runner.inbox, updatesPerSecond: launch.liveUpdatesPerSecond,
                 reconnect: reconnect
             )
             feedTasks.append(feed.start())

@@ -9,9 +9,10 @@ public struct ConsoleLaunch: Sendable {
         case none
         /// Host the API in this process; the live panes see every request.
         case hosted(ServerConfiguration)
-        /// Watch another process's server through its live stream (with
-        /// the operator's token).
-        case attached(url: String)
+        /// Watch other processes' servers through their live streams (with
+        /// the operator's token): one server, or every node of a cluster
+        /// found through any of these URLs.
+        case attached(urls: [String])
     }
 
     public var storePath: String

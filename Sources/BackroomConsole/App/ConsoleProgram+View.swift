@@ -99,6 +99,7 @@ extension ConsoleProgram {
             return ("\(label) ", "…", theme["status.warn"], " connecting")
         case .local, .connected:
             var detail = " live"
+            if model.live.isCluster { detail += " · \(model.live.nodesUp)/\(model.live.nodes.count) nodes" }
             if let snapshot = model.live.snapshot {
                 detail += " · \(Formatting.rate(snapshot.requestsPerSecond)) req/s · p99 \(Formatting.duration(microseconds: snapshot.p99Microseconds))"
                 detail += " · \(Formatting.percent(snapshot.errorRate)) err"

@@ -319,6 +319,16 @@ public struct ConsoleProgram: TerminalProgram {
             model.live.connection = connection
         case .storeSizes(let database, let wal):
             model.live.storeSizes = (database, wal)
+        case .fromNode(let name, .requests(let records)):
+            model.requests.receive(records.map { record in
+                var record = record
+                record.node = name
+                return record
+            })
+        case .fromNode(let name, let update):
+            model.live.apply(update, from: name, at: model.now)
+        case .nodes(let listed):
+            model.live.list(listed)
         }
     }
 

@@ -30,18 +30,22 @@ public struct NodePresence: Service {
         await cancelWhenGracefulShutdown {
             var failing = false
             while !Task.isCancelled {
-                if let url = address.url {
-                    do {
-                        try await nodes.beat(NodeHeartbeat(
-                            name: name, url: url, startedAt: startedAt, seenAt: startedAt, version: BackroomVersion.current
-                        ))
-                        if failing { logger.notice("node heartbeat recorded again") }
-                        failing = false
-                    } catch {
-                        // Once per outage: the store being away is logged by whoever needs it.
-                        if !failing { logger.warning("cannot record this node's heartbeat", metadata: ["error": "\(error)"]) }
-                        failing = true
-                    }
+                // Until the server listens there is nothing to announce; the
+                // first beat follows at once, so a node is listed as soon as it answers.
+                guard let url = address.url else {
+                    try? await Task.sleep(for: .milliseconds(20))
+                    continue
+                }
+                do {
+                    try await nodes.beat(NodeHeartbeat(
+                        name: name, url: url, startedAt: startedAt, seenAt: startedAt, version: BackroomVersion.current
+                    ))
+                    if failing { logger.notice("node heartbeat recorded again") }
+                    failing = false
+                } catch {
+                    // Once per outage: the store being away is logged by whoever needs it.
+                    if !failing { logger.warning("cannot record this node's heartbeat", metadata: ["error": "\(error)"]) }
+                    failing = true
                 }
                 try? await Task.sleep(for: interval)
             }

@@ -11,7 +11,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         abstract: "The operator console: orders, inventory, users, live requests and metrics.",
         discussion: """
             By default the console hosts the API in this process (on --listen), so its live panes see \
-            every request. --attach watches a separately running `backroom serve` instead. \
+            every request. --attach watches a separately running `backroom serve` instead; behind a URL with \
+            several nodes (a load balancer, or any node of them), or with --attach given more than once, it \
+            finds the live nodes and follows each one's stream. \
             --demo creates (or reuses) a demo store and drives simulated shoppers against it.
 
             The console acts as a staff account: --operator EMAIL names it and the console asks its \
@@ -42,8 +44,11 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Flag(help: "Do not host the API.")
     var noServer = false
 
-    @Option(help: "Watch the live stream of a running server at this URL instead of hosting one.")
-    var attach: String?
+    @Option(help: ArgumentHelp(
+        "Watch a running server at this URL instead of hosting one; with several nodes behind it (or several --attach), every node.",
+        valueName: "url"
+    ))
+    var attach: [String] = []
 
     @Option(help: "A bearer token of the operating staff account (default: $BACKROOM_TOKEN); --attach uses it for the live stream.")
     var token: String?
@@ -58,7 +63,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     var refresh = 4
 
     func validate() throws {
-        if attach != nil && (noServer || demo) { throw ValidationError("--attach watches another server; it does not combine with --no-server or --demo.") }
+        if !attach.isEmpty && (noServer || demo) { throw ValidationError("--attach watches another server; it does not combine with --no-server or --demo.") }
         if demo && noServer { throw ValidationError("--demo needs the hosted server; drop --no-server.") }
         guard (1...50).contains(shoppers) else { throw ValidationError("--shoppers must be 1–50.") }
         guard (1...4).contains(refresh) else { throw ValidationError("--refresh must be 1–4 (updates a second).") }
@@ -88,8 +93,8 @@ struct ConsoleCommand: AsyncParsableCommand {
                 throw BackroomError(.notFound, "No store at \(path); create one with `backroom seed`, or try `backroom console --demo`.")
             }
             let server: ConsoleLaunch.Server
-            if let attach {
-                server = .attached(url: attach)
+            if !attach.isEmpty {
+                server = .attached(urls: attach)
             } else if noServer {
                 server = .none
             } else {

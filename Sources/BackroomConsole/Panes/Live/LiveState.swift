@@ -10,6 +10,21 @@ public enum LiveUpdate: Sendable {
     case connection(LiveConnection)
     /// Sizes of the store file and its WAL, in bytes.
     case storeSizes(database: Int64, wal: Int64)
+    /// What one node of several said on its own stream.
+    indirect case fromNode(String, LiveUpdate)
+    /// The live nodes, as the cluster lists them now.
+    case nodes([LiveNode])
+}
+
+/// An API node the console watches.
+public struct LiveNode: Sendable, Hashable {
+    public var name: String
+    public var url: String
+
+    public init(name: String, url: String) {
+        self.name = name
+        self.url = url
+    }
 }
 
 public enum LiveConnection: Sendable, Equatable {
@@ -24,14 +39,77 @@ public enum LiveConnection: Sendable, Equatable {
 }
 
 /// What the live feed says about the server, shared by the header and the
-/// live panes.
+/// live panes. Watching several nodes, `snapshot` and `connection` are the
+/// cluster's, made from `nodes`.
 struct LiveStatus: Sendable {
     var snapshot: MetricsSnapshot?
     var storeSizes: (database: Int64, wal: Int64)?
     var connection: LiveConnection?
+    /// Each node's own figures and stream, by name (empty for one server).
+    var nodes: [String: NodeStatus] = [:]
+
+    struct NodeStatus: Sendable {
+        var url: String
+        var snapshot: MetricsSnapshot?
+        var connection: LiveConnection?
+        /// When its stream was last lost (for "down 12 s").
+        var downSince: Timestamp?
+
+        var isUp: Bool { connection == .connected }
+    }
 
     /// Whether the figures are current (connected or in process).
     var isLive: Bool { connection == .local || connection == .connected }
+
+    var isCluster: Bool { !nodes.isEmpty }
+
+    var nodeNames: [String] { nodes.keys.sorted() }
+
+    var nodesUp: Int { nodes.values.filter(\.isUp).count }
+
+    /// Applies what node `name` said, then recomputes the cluster's figures.
+    mutating func apply(_ update: LiveUpdate, from name: String, at now: Timestamp) {
+        var node = nodes[name] ?? NodeStatus(url: "")
+        switch update {
+        case .snapshot(let snapshot): node.snapshot = snapshot
+        case .connection(let connection):
+            if node.isUp && connection != .connected { node.downSince = now }
+            if connection == .connected { node.downSince = nil }
+            node.connection = connection
+        default: break
+        }
+        nodes[name] = node
+        recompute()
+    }
+
+    /// New nodes join (connecting until their stream answers); nodes no
+    /// longer listed stay, shown by their stream's state, until they answer
+    /// again or the console quits.
+    mutating func list(_ listed: [LiveNode]) {
+        for node in listed {
+            if nodes[node.name] == nil { nodes[node.name] = NodeStatus(url: node.url, connection: .connecting) }
+            nodes[node.name]?.url = node.url
+        }
+        recompute()
+    }
+
+    /// The cluster's figures: the up nodes' snapshots merged; connected
+    /// while any node is.
+    private mutating func recompute() {
+        let up = nodes.values.filter(\.isUp)
+        snapshot = ClusterSnapshot.merge(up.compactMap(\.snapshot).sorted { ($0.node ?? "") < ($1.node ?? "") }) ?? snapshot
+        if !up.isEmpty {
+            connection = .connected
+        } else if nodes.values.contains(where: { $0.connection == .connecting || $0.connection == nil }) {
+            connection = .connecting
+        } else {
+            let retry = nodes.values.compactMap { node -> Int? in
+                if case .disconnected(_, let seconds) = node.connection { return seconds }
+                return nil
+            }.min()
+            connection = .disconnected(reason: "no node answers", retryInSeconds: retry)
+        }
+    }
 }
 
 /// The Requests pane's state: a bounded tail of requests, and how the
@@ -58,9 +136,17 @@ struct LiveState: Sendable {
     /// Rows scrolled back from the newest, when not following.
     var scroll = 0
 
+    /// Console-wide numbers for records from several nodes, whose own ids
+    /// are per node and would collide (pausing goes by id).
+    private var nextClusterID: UInt64 = 1
+
     mutating func receive(_ batch: [RequestRecord]) {
-        for record in batch {
+        for var record in batch {
             if records.count == LiveState.capacity { dropped += 1 }
+            if record.node != nil {
+                record.id = nextClusterID
+                nextClusterID += 1
+            }
             records.append(record)
         }
         received += UInt64(batch.count)
@@ -76,7 +162,7 @@ struct LiveState: Sendable {
         if let statusClass, record.statusClass != statusClass { return false }
         if let slower = slowerThanMilliseconds, record.latencyMicroseconds < UInt64(slower) * 1000 { return false }
         if !lowered.isEmpty {
-            let haystack = "\(record.method) \(record.path) \(record.status) \(record.user ?? "") \(record.requestID)".lowercased()
+            let haystack = "\(record.method) \(record.path) \(record.status) \(record.user ?? "") \(record.requestID) \(record.node ?? "")".lowercased()
             if !haystack.contains(lowered) { return false }
         }
         return true

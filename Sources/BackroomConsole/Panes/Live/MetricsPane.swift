@@ -41,6 +41,7 @@ struct MetricsPane: ConsolePane {
         let live = context.live
         let windowLabel = windowSeconds == 60 ? "last 1 min" : (windowSeconds == 300 ? "last 5 min" : "last 15 min")
         var title = "Metrics · \(windowLabel) ([ ] to change)"
+        if live.isCluster { title = "Metrics · \(live.nodes.count) nodes, \(live.nodesUp) up · \(windowLabel) ([ ] to change)" }
         if case .disconnected = live.connection { title += " · disconnected" }
         let footer = live.isLive ? live.snapshot.map { "at \(Formatting.clockTime($0.at))" } ?? "" : (live.snapshot.map { "last at \(Formatting.clockTime($0.at))" } ?? "")
         Box(title: title, footer: footer, borderStyle: theme["border"], titleStyle: theme["title"]).render(into: &grid, area: area)
@@ -101,6 +102,14 @@ struct MetricsPane: ConsolePane {
             }
             y += 1
         }
+        // Each node, when watching several: the cluster's figures above are theirs summed.
+        if live.isCluster && y + 2 < inside.maxY {
+            separator(into: &grid, area: area, y: y, title: "Nodes (figures above: every up node together)", context)
+            y += 1
+            let height = min(live.nodes.count + 1, max(2, inside.maxY - y - 6))
+            Self.nodesTable(live, now: context.now, theme: theme).render(into: &grid, area: Rect(x: inside.x, y: y, width: inside.width, height: height))
+            y += height
+        }
         // Routes, then the shop.
         let shopLines = 2
         let routesHeight = max(0, inside.maxY - y - shopLines - 2)
@@ -147,6 +156,46 @@ struct MetricsPane: ConsolePane {
             if let sizes = live.storeSizes { text = "Store \(Formatting.bytes(sizes.database)) · WAL \(Formatting.bytes(sizes.wal)) · " + text }
             TextLine(" " + text, style: theme["body"]).render(into: &grid, area: inside.row(y - inside.y))
         }
+    }
+
+    /// One row per node: whether its stream is up, and its own figures.
+    static func nodesTable(_ live: LiveStatus, now: Timestamp, theme: Theme) -> Table {
+        let columns = [
+            TableColumn("Node", width: .flexible(minimum: 12), priority: 0),
+            TableColumn("State", width: .fixed(14), priority: 0),
+            TableColumn("Req/s", width: .fixed(8), alignment: .right, priority: 0),
+            TableColumn("p99", width: .fixed(8), alignment: .right, priority: 0),
+            TableColumn("Err%", width: .fixed(6), alignment: .right, priority: 1),
+            TableColumn("In flight", width: .fixed(9), alignment: .right, priority: 1),
+            TableColumn("URL", width: .flexible(minimum: 16), priority: 2),
+        ]
+        let rows = live.nodeNames.map { name -> TableRow in
+            let node = live.nodes[name]!
+            let state: String
+            let style: Style
+            // A node that was up and lost its stream stays "down" while the
+            // stream retries, with how long it has been down.
+            let down = node.downSince.map { "✗ down \(Formatting.grouped(Int(max(0, (now.millisecondsSince1970 - $0.millisecondsSince1970) / 1000)))) s" }
+            switch node.connection {
+            case .connected, .local:
+                (state, style) = ("● up", theme["status.ok"])
+            case .connecting, nil:
+                (state, style) = down.map { ($0, theme["status.error"]) } ?? ("… connecting", theme["status.warn"])
+            case .disconnected:
+                (state, style) = (down ?? "✗ unreachable", theme["status.error"])
+            }
+            // A down node's last figures would read as current: dashes instead.
+            let figures = node.isUp ? node.snapshot : nil
+            return TableRow([
+                name, state, figures.map { Formatting.rate($0.requestsPerSecond) } ?? "—",
+                figures.map { Formatting.duration(microseconds: $0.p99Microseconds) } ?? "—",
+                figures.map { Formatting.percent($0.errorRate) } ?? "—", figures.map { Formatting.grouped($0.inFlight) } ?? "—", node.url,
+            ], cellStyles: [1: style])
+        }
+        return Table(
+            columns: columns, rows: rows, headerStyle: theme["table.header"], rowStyle: theme["body"],
+            alternateRowStyle: theme["table.alt_row"], cursorStyle: theme["table.cursor"], emptyText: "Looking for nodes…"
+        )
     }
 
     /// `Requests/s   212  ▁▂▃▅▆▇█▇▆▅  max 340`: label, value, a chart as

@@ -182,7 +182,8 @@ struct RequestsPane: ConsolePane {
         let (start, end) = shownRange(visibleCount, rows: context.rows)
         // Following, only the newest screenful is fetched from the ring.
         let shown = live.isPaused ? Array(live.visibleRecords()[start..<end]) : live.visibleRecords(newest: end - start)
-        let columns = [
+        let cluster = context.live.isCluster
+        var columns = [
             TableColumn("Time", width: .fixed(12), priority: 1),
             TableColumn("Method", width: .fixed(6), priority: 0),
             TableColumn("Path", width: .flexible(minimum: 16), priority: 0),
@@ -192,12 +193,17 @@ struct RequestsPane: ConsolePane {
             TableColumn("User", width: .fixed(10), priority: 2),
             TableColumn("Request id", width: .fixed(12), priority: 4),
         ]
+        // Several nodes: which one served it (the filter matches node names too).
+        if cluster { columns.insert(TableColumn("Node", width: .fixed(10), priority: 1), at: 1) }
+        let statusColumn = cluster ? 4 : 3
         let rows = shown.map { record in
-            TableRow([
+            var cells = [
                 Formatting.clockTime(record.at), record.method, record.path, "\(Self.badge(record.status)) \(record.status)",
                 Formatting.duration(microseconds: record.latencyMicroseconds), Formatting.bytes(Int64(record.bytes)),
                 record.user ?? "—", String(record.requestID.suffix(12)),
-            ], cellStyles: [3: Self.style(record.status, theme)])
+            ]
+            if cluster { cells.insert(record.node ?? "—", at: 1) }
+            return TableRow(cells, cellStyles: [statusColumn: Self.style(record.status, theme)])
         }
         // A lost stream says why in full, above what was last received.
         var tableArea = inside
@@ -236,6 +242,7 @@ struct RequestsPane: ConsolePane {
             ("User        \(record.user ?? "—")", theme["body"]),
             ("Request id  \(record.requestID)", theme["body"]),
         ]
+        if let node = record.node { lines.insert(("Node        \(node)", theme["body"]), at: 1) }
         if let code = record.errorCode {
             lines.append(("Problem     \(code)", theme["status.error"]))
             for line in Wrapping.words(record.errorDetail ?? "", width: max(10, inside.width - 14)) {

@@ -1,24 +1,23 @@
-import BackroomTestSupport
 import Foundation
 
 /// A real cluster for a test: `Scripts/cluster.sh up` (a throwaway
 /// PostgreSQL, nodes, nginx in front) in a directory of its own, always
 /// taken down again by `with`.
-final class TestCluster: Sendable {
-    let directory: String
-    let loadBalancer: String
-    let nodes: [String]
-    let token: String
+public final class TestCluster: Sendable {
+    public let directory: String
+    public let loadBalancer: String
+    public let nodes: [String]
+    public let token: String
     /// The store's address, for `backroom check`.
-    let store: String
+    public let store: String
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Scripts/cluster.sh").path
 
     /// Whether the cluster tests run: PostgreSQL's server binaries and nginx
     /// are here, or they are required (`BACKROOM_REQUIRE_CLUSTER=1`, as in
     /// CI) and then fail, naming what is missing.
-    static let isAvailable: Bool = {
+    public static let isAvailable: Bool = {
         let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].contains { FileManager.default.isExecutableFile(atPath: $0) }
         let postgres = PostgresTestCluster.binaries.map { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") } ?? false
         let present = nginx && postgres
@@ -47,7 +46,7 @@ final class TestCluster: Sendable {
 
     /// Runs `body` against a fresh cluster of `nodeCount` nodes, then takes
     /// it down, whatever `body` did.
-    static func with<T>(nodes nodeCount: Int = 3, _ body: (TestCluster) async throws -> T) async throws -> T {
+    public static func with<T>(nodes nodeCount: Int = 3, _ body: (TestCluster) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("backroom-cluster-\(UUID().uuidString.prefix(8))").path
         var attempt = 0
         while true {
@@ -75,22 +74,22 @@ final class TestCluster: Sendable {
         }
     }
 
-    func down() async {
+    public func down() async {
         _ = try? await ChildProcess.run(["/bin/bash", Self.script, "down", "--dir", directory])
     }
 
     /// SIGKILLs node `index` (1-based).
-    func kill(node index: Int) async throws {
+    public func kill(node index: Int) async throws {
         try await script(["node", String(index), "kill"])
     }
 
     /// Starts node `index` again; returns once it answers.
-    func start(node index: Int) async throws {
+    public func start(node index: Int) async throws {
         try await script(["node", String(index), "start"])
     }
 
     /// The charges every node's simulated provider made, by order number.
-    func charges() throws -> [String] {
+    public func charges() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("payments-node-") }.flatMap { file in
             try String(contentsOfFile: directory + "/" + file, encoding: .utf8).split(separator: "\n").compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["order"] as? String
@@ -99,7 +98,7 @@ final class TestCluster: Sendable {
     }
 
     /// `backroom check` on the cluster's store: its exit status and output.
-    func check() async throws -> (status: Int32, output: String) {
+    public func check() async throws -> (status: Int32, output: String) {
         try await ChildProcess.run([ChildProcess.backroomBinary, "check", "--db", store])
     }
 
@@ -109,7 +108,7 @@ final class TestCluster: Sendable {
     }
 }
 
-struct ClusterScriptError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct ClusterScriptError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
