@@ -3,7 +3,7 @@
 # and for the end-to-end tests: a throwaway PostgreSQL, N `backroom serve`
 # nodes on consecutive ports sharing it, and nginx in front.
 #
-#   Scripts/cluster.sh up [--nodes N] [--port P] [--dir DIR]
+#   Scripts/cluster.sh up [--nodes N] [--port P] [--shoppers S] [--dir DIR]
 #   Scripts/cluster.sh node K kill|stop|start [--dir DIR]
 #   Scripts/cluster.sh down [--dir DIR]
 #
@@ -11,7 +11,8 @@
 # the load balancer's URL (port P, default 8090), each node's URL (ports
 # P+1 … P+N), an admin token, and last a console command that watches the
 # cluster. Progress goes to standard error. A failed `up` stops what it had
-# started. `node K` kills (SIGKILL), stops (SIGTERM) or starts node K again,
+# started. With --shoppers S, S simulated shoppers (`backroom loadgen`)
+# keep the cluster busy until `down`. `node K` kills (SIGKILL), stops (SIGTERM) or starts node K again,
 # to watch nginx route around it. Each node's simulated payment provider
 # keeps its charges in DIR/payments-node-K.jsonl. `down` stops exactly what `up` started
 # (the processes whose ids it recorded in DIR) and removes DIR.
@@ -34,16 +35,18 @@ if [ "$command" = node ]; then
     [[ "$node_index" =~ ^[0-9]+$ ]] && [[ "$node_action" =~ ^(kill|stop|start)$ ]] || usage
     shift 2
 fi
-nodes=3; port=8090; dir=${BACKROOM_CLUSTER_DIR:-/tmp/backroom-cluster}
+nodes=3; port=8090; shoppers=0; dir=${BACKROOM_CLUSTER_DIR:-/tmp/backroom-cluster}
 while [ $# -gt 0 ]; do
     case "$1" in
         --nodes) nodes=$2; shift 2 ;;
         --port) port=$2; shift 2 ;;
+        --shoppers) shoppers=$2; shift 2 ;;
         --dir) dir=$2; shift 2 ;;
         *) usage ;;
     esac
 done
 [[ "$nodes" =~ ^[0-9]+$ ]] && [ "$nodes" -ge 1 ] && [ "$nodes" -le 16 ] || { say "--nodes is 1 to 16"; exit 64; }
+[[ "$shoppers" =~ ^[0-9]+$ ]] && [ "$shoppers" -le 200 ] || { say "--shoppers is 0 to 200"; exit 64; }
 [[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ $((port + nodes)) -le 65535 ] || { say "--port is 1024 to $((65535 - nodes))"; exit 64; }
 
 binary=${BACKROOM_BINARY:-}
@@ -78,6 +81,7 @@ down() {
     [ -f "$dir/cluster.marker" ] || { say "$dir was not made by cluster.sh; not touching it"; return 1; }
     # nginx first: its keep-alive connections would hold each node's
     # graceful shutdown open. Then the nodes, all at once.
+    stop_pid_file "$dir/shoppers.pid"
     stop_pid_file "$dir/nginx/nginx.pid"
     for file in "$dir"/node-*.pid; do [ -e "$file" ] && stop_pid_file "$file" & done
     wait
@@ -130,7 +134,10 @@ up() {
     trap 'say "up failed; stopping what it started"; down' ERR
 
     say "PostgreSQL in $dir/pg"
-    if [ "$(id -u)" = 0 ]; then chmod 711 "$dir"; chown postgres "$dir/pg"; fi
+    if [ "$(id -u)" = 0 ]; then
+        chmod 711 "$dir"; chown postgres "$dir/pg"
+        runuser -u postgres -- test -w "$dir/pg" || { say "the postgres user cannot reach $dir: make its parent directories searchable (chmod o+x)"; false; }
+    fi
     "${as_postgres[@]}" "$pg_bin/initdb" -D "$dir/pg/data" -U backroom --auth=trust -E UTF8 --locale=C --no-sync --no-instructions >/dev/null
     "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$dir/pg/data" -w -l "$dir/pg/server.log" \
         -o "-k $dir/pg -p 5432 -c listen_addresses= -c max_connections=200" start >/dev/null
@@ -182,6 +189,12 @@ up() {
         sleep 0.2
     done
     [ "$listed" = "$nodes" ] || { say "only $listed of $nodes nodes listed themselves"; false; }
+    if [ "$shoppers" -gt 0 ]; then
+        say "$shoppers simulated shoppers through nginx"
+        nohup "$binary" loadgen --url "http://127.0.0.1:$port" --users "$shoppers" --duration 24h --rate $((shoppers * 10)) \
+            >"$dir/shoppers.log" 2>&1 </dev/null &
+        echo $! >"$dir/shoppers.pid"
+    fi
     trap - ERR
     echo "$token" >"$dir/admin.token"
     echo "http://127.0.0.1:$port"

@@ -143,11 +143,33 @@ struct ClusterTests {
         return false
     }
 
-    @Test("ten concurrent pays of one order, spread over the three nodes: one charge")
-    func tenPaysOneCharge() async throws {
+    @Test("one checkout sent to every node at once places one order; ten pays spread over the nodes charge once")
+    func idempotentAcrossNodes() async throws {
         try await TestCluster.with { cluster in
             try await Self.product(cluster, sku: "PAY-1", stock: 5)
-            let order = try #require(await Self.buyOne(cluster.loadBalancer, sku: "PAY-1"))
+            let (status, cart) = try #require(await JSONClient.send(.POST, cluster.loadBalancer + "/api/v1/carts"))
+            let cartID = try #require(cart["id"] as? String, "\(status)")
+            let line = await JSONClient.send(.PUT, cluster.loadBalancer + "/api/v1/carts/\(cartID)/lines/PAY-1", json: ["quantity": 1])
+            try #require(line?.0 == 200)
+            // The same checkout, retried on every node at once.
+            let placed = await withTaskGroup(of: (Int, String?)?.self) { group in
+                for node in cluster.nodes {
+                    group.addTask {
+                        await JSONClient.send(
+                            .POST, node + "/api/v1/carts/\(cartID)/checkout", headers: [("Idempotency-Key", "retry-\(cartID)")], json: Self.checkoutBody
+                        ).map { ($0.0, $0.1["number"] as? String) }
+                    }
+                }
+                var all: [(Int, String?)] = []
+                for await reply in group { if let reply { all.append(reply) } }
+                return all
+            }
+            #expect(placed.count == cluster.nodes.count)
+            #expect(placed.filter { $0.0 == 201 }.count == 1, "one placed: \(placed)")
+            #expect(placed.allSatisfy { $0.0 == 201 || $0.0 == 200 }, "the others are replays: \(placed)")
+            let numbers = Set(placed.compactMap(\.1))
+            #expect(numbers.count == 1, "one order: \(numbers)")
+            let order = (number: try #require(numbers.first), cart: cartID)
             let statuses = await withTaskGroup(of: Int?.self) { group in
                 for attempt in 0..<10 {
                     let node = cluster.nodes[attempt % cluster.nodes.count]

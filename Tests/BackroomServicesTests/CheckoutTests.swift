@@ -176,6 +176,47 @@ struct CheckoutTests {
         #expect(try await test.shop.carts.releaseExpiredHolds() == 0)
     }
 
+    @Test("every node sweeps at once: each expired hold is released exactly once", arguments: TestStoreKind.available)
+    func concurrentSweepers(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind, holdSeconds: 60)
+        for index in 0..<8 { try await test.product("MUG-\(index)", stock: 1_000) }
+        var holds = 0
+        for cartIndex in 0..<40 {
+            let cart = try await test.shop.carts.createCart(for: nil)
+            for index in 0..<3 {
+                _ = try await test.shop.carts.setQuantity(Int64(1 + (cartIndex + index) % 4), of: test.sku("MUG-\((cartIndex + index) % 8)"), in: cart.id, by: nil)
+                holds += 1
+            }
+        }
+        test.clock.advance(seconds: 61)
+        // A second store stands in for another node, with a sweeper of its own.
+        let other = try await test.secondStore()
+        let now = test.clock.now()
+        let released = try await withThrowingTaskGroup(of: Int.self) { group in
+            for sweeper in 0..<4 {
+                group.addTask {
+                    var total = 0
+                    while true {
+                        let count: Int
+                        if sweeper.isMultiple(of: 2) {
+                            count = try await other.store.releaseExpiredHolds(now: now, limit: 7)
+                        } else {
+                            count = try await test.shop.carts.releaseExpiredHolds(batchSize: 7)
+                        }
+                        total += count
+                        if count < 7 { return total }
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        await other.close()
+        #expect(released == holds, "released \(released) of \(holds) holds")
+        #expect(try await test.number("SELECT COALESCE(SUM(held), 0) FROM product") == 0)
+        #expect(try await test.number("SELECT COUNT(*) FROM stock_hold") == 0)
+        #expect(try await test.shop.checkInvariants().isEmpty)
+    }
+
     @Test("checkout of an expired cart re-acquires the stock if it is still there", arguments: TestStoreKind.available)
     func expiredCartReacquires(kind: TestStoreKind) async throws {
         let test = try await TestShop.make(kind, holdSeconds: 60)
