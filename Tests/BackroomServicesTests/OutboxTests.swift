@@ -21,6 +21,36 @@ struct OutboxTests {
         try JSONSerialization.jsonObject(with: Data(event.payload.utf8)) as? [String: Any] ?? [:]
     }
 
+    @Test("deliveries go to the active subscriptions that asked for the event, one each", arguments: TestStoreKind.available)
+    func deliveriesBySubscription(kind: TestStoreKind) async throws {
+        let test = try await TestShop.make(kind)
+        let webhooks = test.shop.webhooks
+        let target = "https://93.184.216.34/hook"
+        let placed = try await webhooks.create(url: target, events: ["order.placed"], description: "placed", by: TestShop.admin).0
+        let everything = try await webhooks.create(url: target, events: ["*"], description: "all", by: TestShop.admin).0
+        let stock = try await webhooks.create(url: target, events: ["stock.low", "product.archived"], description: "stock", by: TestShop.admin).0
+        let disabled = try await webhooks.create(url: target, events: ["*"], description: "off", by: TestShop.admin).0
+        _ = try await webhooks.update(disabled.id, enabled: false, by: TestShop.admin)
+        try await test.product("MUG-1", stock: 50)
+        let cart = try await test.shop.carts.createCart(for: nil)
+        _ = try await test.shop.carts.setQuantity(2, of: test.sku("MUG-1"), in: cart.id, by: nil)
+        _ = try await test.shop.carts.checkout(
+            cart.id, email: try Email("li@example.com"),
+            shippingAddress: ShippingAddress(name: "Li", line1: "Rua 1", line2: nil, city: "Lisbon", postalCode: "1100", country: "PT"),
+            idempotencyKey: nil, by: nil
+        )
+        // SQLite offers events to subscriptions later, from a cursor; PostgreSQL in the event's own write.
+        while try await webhooks.fanOut(limit: 100) > 0 {}
+        let written = try await events(test).count
+        func deliveries(_ id: Int64) async throws -> Int {
+            Int(try await test.number("SELECT COUNT(*) FROM webhook_delivery WHERE subscription_id = \(id)"))
+        }
+        #expect(try await deliveries(placed.id) == 1)
+        #expect(try await deliveries(everything.id) == written, "\(written) events")
+        #expect(try await deliveries(stock.id) == 0)
+        #expect(try await deliveries(disabled.id) == 0)
+    }
+
     @Test("catalog writes: created (with its initial stock row), updated, archived, restored", arguments: TestStoreKind.available)
     func catalog(kind: TestStoreKind) async throws {
         let test = try await TestShop.make(kind)

@@ -26,19 +26,27 @@ enum PostgresOutbox {
         payload: some Encodable, context: WriteContext, logger: Logger
     ) async throws -> Int64 {
         let json = String(decoding: try encoder.encode(payload), as: UTF8.self)
-        let id = try await connection.query("""
-            INSERT INTO outbox_event (event_id, type, resource_type, resource_id, at, actor, payload)
-            VALUES (\(OutboxEventID.make()), \(type.rawValue), \(resourceType), \(resourceID), \(context.at.millisecondsSince1970),
-                    \(context.principal.name), \(json))
-            RETURNING id
-            """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }[0]
-        guard type != .webhookTest else { return id }
-        for subscription in try await PostgresWebhookRows.activeSelections(connection, logger: logger) where subscription.selection.matches(type) {
-            try await PostgresWebhookRows.insertDelivery(
-                connection, subscriptionID: subscription.id, eventID: id, resourceKey: "\(resourceType)/\(resourceID)", at: context.at, logger: logger
+        let ms = context.at.millisecondsSince1970
+        // One statement, one round trip: the event, and a delivery for each
+        // active subscription whose list (a JSON array of names, or ["*"])
+        // names the type (`EventSelection.matches`). A test event goes
+        // only where it is sent (`sendTestEvent`).
+        let deliver = type != .webhookTest
+        return try await connection.query("""
+            WITH event AS (
+                INSERT INTO outbox_event (event_id, type, resource_type, resource_id, at, actor, payload)
+                VALUES (\(OutboxEventID.make()), \(type.rawValue), \(resourceType), \(resourceID), \(ms), \(context.principal.name), \(json))
+                RETURNING id
+            ), deliveries AS (
+                INSERT INTO webhook_delivery (subscription_id, event_id, resource_key, next_attempt_at, created_at)
+                SELECT s.id, event.id, \(resourceType + "/" + resourceID), \(ms), \(ms)
+                FROM event, webhook_subscription s
+                WHERE \(deliver) AND s.status = 'active'
+                    AND (s.events::jsonb @> jsonb_build_array(\(type.rawValue)::TEXT) OR s.events::jsonb @> '["*"]'::jsonb)
+                ORDER BY s.id
             )
-        }
-        return id
+            SELECT id FROM event
+            """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }[0]
     }
 
     static func product(_ connection: PostgresConnection, _ type: EventType, _ item: InventoryItem, context: WriteContext, logger: Logger) async throws {

@@ -36,12 +36,26 @@ extension PostgresShopStore {
             }
             let now = context.at
             let ms = now.millisecondsSince1970
-            let productIDs = try await connection.query("""
-                SELECT p.id FROM product p WHERE p.id IN (SELECT product_id FROM cart_line WHERE cart_id = \(id.rawValue)) ORDER BY p.id FOR UPDATE
-                """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }
-            // Expired holds (this cart's included) are released first, so
-            // the availability read next is live.
-            try await PostgresHolds.releaseExpired(connection, productIDs: productIDs, now: now, logger: logger)
+            // The cart's products are locked in id order, and their expired
+            // holds (this cart's included) released, in one statement, so
+            // the availability read next is live. The locks are taken as
+            // the sorted `locked` rows are produced; a hold is deleted only
+            // once its product's row came out of `locked` (holds change
+            // only under their product's lock); the final count reads every
+            // row of `locked`, so every product is locked by the statement's
+            // end even when no hold had expired.
+            try await connection.query("""
+                WITH locked AS (
+                    SELECT p.id FROM product p WHERE p.id IN (SELECT product_id FROM cart_line WHERE cart_id = \(id.rawValue)) ORDER BY p.id FOR UPDATE
+                ), released AS (
+                    DELETE FROM stock_hold h USING locked WHERE h.product_id = locked.id AND h.expires_at <= \(ms) RETURNING h.product_id, h.quantity
+                ), totals AS (
+                    SELECT product_id, SUM(quantity)::BIGINT AS quantity FROM released GROUP BY product_id
+                ), updated AS (
+                    UPDATE product p SET held = p.held - t.quantity FROM totals t WHERE p.id = t.product_id
+                )
+                SELECT count(*) AS locked FROM locked
+                """, logger: logger)
             let states = try await connection.query("""
                 SELECT l.product_id, l.quantity, p.sku, p.name, p.price, p.status,
                     coalesce(h.quantity, 0) AS hold_quantity, coalesce(h.expires_at, 0) AS hold_expires_at,
