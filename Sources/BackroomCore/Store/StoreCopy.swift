@@ -127,17 +127,27 @@ public struct StoreCopier: Sendable {
         try await target.beginCopy(from: sourceName)
         var total = 0
         for (index, table) in CopiedTable.all.enumerated() {
-            var after: [CopiedValue]?
             var rows = 0
-            while true {
-                let page = try await source.copyRows(of: table, after: after, limit: pageSize)
+            // The next page is read while this one is written: the source's
+            // reads and the target's writes take turns on different threads
+            // (and, for PostgreSQL, another process) instead of waiting for
+            // each other.
+            var reading: Task<[[CopiedValue]], any Error>? = Task { [source, pageSize] in
+                try await source.copyRows(of: table, after: nil, limit: pageSize)
+            }
+            defer { reading?.cancel() }
+            while let current = reading {
+                let page = try await current.value
+                reading = nil
                 guard !page.isEmpty else { break }
+                if page.count == pageSize, let last = page.last {
+                    let after = table.key.map { column in last[table.columns.firstIndex(of: column)!] }
+                    reading = Task { [source, pageSize] in try await source.copyRows(of: table, after: after, limit: pageSize) }
+                }
                 try await target.insertCopiedRows(page, into: table)
                 rows += page.count
                 total += page.count
                 progress(Progress(table: table.name, tableIndex: index, tableCount: CopiedTable.all.count, rows: rows))
-                guard page.count == pageSize, let last = page.last else { break }
-                after = table.key.map { column in last[table.columns.firstIndex(of: column)!] }
             }
         }
         try await target.finishCopy()

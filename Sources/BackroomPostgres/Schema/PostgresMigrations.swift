@@ -36,6 +36,7 @@ enum PostgresMigrations {
     static let all: [Migration] = [
         Migration(identifier: "v1", statements: schemaV1),
         Migration(identifier: "v2 node heartbeats", statements: nodeHeartbeats),
+        Migration(identifier: "v3 product counts per statement", statements: productCountsPerStatement),
     ]
 
     /// Applies the migrations this database has not had, in order, each in
@@ -429,6 +430,45 @@ enum PostgresMigrations {
             seen_at BIGINT NOT NULL,
             version TEXT NOT NULL
         )
+        """,
+    ]
+
+    /// Products per status, counted once per statement for inserts and
+    /// deletes (transition tables), where v1 counted once per row: a bulk
+    /// insert of 20,000 products spent two thirds of its time updating the
+    /// same counter row 20,000 times (`backroom copy`, imports). A change
+    /// of status stays a row trigger: it fires only when a status changes,
+    /// and an update trigger with transition tables would run on every
+    /// stock change of every checkout.
+    static let productCountsPerStatement: [String] = [
+        "DROP TRIGGER product_count_insert ON product",
+        """
+        CREATE FUNCTION product_status_counted_in() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO product_status_count (status, products)
+                SELECT status, count(*) FROM inserted GROUP BY status ORDER BY status
+                ON CONFLICT (status) DO UPDATE SET products = product_status_count.products + excluded.products;
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE FUNCTION product_status_counted_out() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE product_status_count c SET products = c.products - d.products
+                FROM (SELECT status, count(*) AS products FROM deleted GROUP BY status) d
+                WHERE c.status = d.status;
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER product_counted_in AFTER INSERT ON product REFERENCING NEW TABLE AS inserted
+            FOR EACH STATEMENT EXECUTE FUNCTION product_status_counted_in()
+        """,
+        """
+        CREATE TRIGGER product_counted_out AFTER DELETE ON product REFERENCING OLD TABLE AS deleted
+            FOR EACH STATEMENT EXECUTE FUNCTION product_status_counted_out()
         """,
     ]
 }
