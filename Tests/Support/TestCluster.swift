@@ -51,9 +51,12 @@ public final class TestCluster: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            // Ports are taken from a random base; a taken one fails `up`
-            // before it starts anything, and another base is tried.
-            let base = Int.random(in: 20_000...58_000)
+            // Ports are taken from a random base below the ephemeral range
+            // (32768 and up on Linux), where other tests' servers and
+            // clients get theirs; a port taken anyway fails `up` (before it
+            // starts anything, or when a node cannot bind), and another
+            // base is tried.
+            let base = Int.random(in: 20_000...32_000)
             let result = try await ChildProcess.run(["/bin/bash", script, "up", "--nodes", String(nodeCount), "--port", String(base), "--dir", directory])
             if result.status == 0 {
                 let lines = result.output.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("cluster: ") }
@@ -68,9 +71,10 @@ public final class TestCluster: Sendable {
                 }
             }
             _ = try? await ChildProcess.run(["/bin/bash", script, "down", "--dir", directory])
-            if attempt >= 3 || !result.output.contains("is taken") {
-                throw ClusterScriptError("cluster.sh up failed (\(result.status)): \(result.output.suffix(3000))")
+            if attempt >= 3 {
+                throw ClusterScriptError("cluster.sh up failed (\(result.status)), three times; the last said: \(result.output.suffix(3000))")
             }
+            print("cluster.sh up failed (attempt \(attempt), trying again): \(result.output.suffix(1500))")
         }
     }
 

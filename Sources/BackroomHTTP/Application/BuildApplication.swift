@@ -35,8 +35,7 @@ public func buildRouter(_ parts: ServerParts, configuration: ServerConfiguration
     let resolver = ClientResolver(trustedProxies: configuration.trustedProxies, exemptLoopback: configuration.exemptLoopback)
     let nodeName = configuration.resolvedNodeName
     parts.metrics.identify(node: nodeName, version: BackroomVersion.current)
-    router.add(middleware: RequestIdentityMiddleware(resolver: resolver, nodeName: nodeName))
-    router.add(middleware: ErrorMiddleware(mapper: mapper, recorder: recorder, metrics: parts.metrics))
+    router.add(middleware: ErrorMiddleware(mapper: mapper, recorder: recorder, metrics: parts.metrics, identity: RequestIdentity(resolver: resolver)))
     router.add(middleware: ClientMiddleware(
         resolver: resolver,
         limiter: RateLimiter(
@@ -86,6 +85,10 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(parts, configuration: configuration)
+    // Every log line of this server names its node: requests' loggers
+    // start from this one.
+    var logger = logger
+    logger[metadataKey: "node"] = .string(configuration.resolvedNodeName)
     let cache = parts.cache
     let watcher = RevisionWatcher(shop: parts.shop, interval: configuration.revisionPollInterval, logger: logger) { previous, current in
         if previous.catalog != current.catalog { cache.invalidateAll() }

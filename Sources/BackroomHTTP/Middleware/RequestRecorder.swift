@@ -13,7 +13,7 @@ struct RequestRecorder: Sendable {
         instruments.started()
     }
 
-    func finished(_ request: Request, _ context: BackroomRequestContext, status: Int, bytes: Int, startedAt: UInt64) {
+    func finished(_ request: Request, _ context: BackroomRequestContext, requestID: String, status: Int, bytes: Int, startedAt: UInt64) {
         let elapsed = DispatchTime.now().uptimeNanoseconds - startedAt
         let endpoint = context.endpointPath
         let route = (endpoint == nil || endpoint == "NotFound") ? "(unmatched)" : endpoint!
@@ -25,7 +25,7 @@ struct RequestRecorder: Sendable {
         }
         instruments.finished(
             method: request.method.rawValue, route: route, path: request.uri.path, status: status,
-            nanoseconds: elapsed, bytes: bytes, user: context.notes.user, requestID: context.id,
+            nanoseconds: elapsed, bytes: bytes, user: context.notes.user, requestID: requestID,
             errorCode: code, errorDetail: detail
         )
     }

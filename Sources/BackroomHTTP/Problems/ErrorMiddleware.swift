@@ -10,7 +10,8 @@ import NIOCore
 /// response (unexpected ones are logged with the request id and answered
 /// with a generic 500), every outcome, as the client sees it, is recorded
 /// for the live views and metrics, and every response gets the headers
-/// every response needs. All of these need the final response, and one
+/// every response needs, its request id among them (`RequestIdentity`,
+/// applied here first). All of these need the final response, and one
 /// layer costs less than several on every request. (`HEAD` is answered by
 /// the router's generated endpoints; an error to a `HEAD` loses its body
 /// here.)
@@ -20,8 +21,11 @@ struct ErrorMiddleware: RouterMiddleware {
     /// `nil` when telemetry is off.
     let recorder: RequestRecorder?
     let metrics: ShopMetrics
+    let identity: RequestIdentity
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        identity.adopt(request, into: &context)
         let startedAt = recorder == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         recorder?.started()
         let isHead = request.method == .head
@@ -40,12 +44,14 @@ struct ErrorMiddleware: RouterMiddleware {
             response = ProblemResponse.make(problem, headers: headers, requestID: context.id)
         }
         Self.secure(&response, path: request.uri.path)
+        let requestID = context.id
+        response.headers[.requestID] = requestID
         let bytes = response.body.contentLength ?? 0
         if isHead {
             // Built anew so the Content-Length of the GET stays (the body's setter would zero it).
             response = Response(status: response.status, headers: response.headers, body: ResponseBody())
         }
-        recorder?.finished(request, context, status: response.status.code, bytes: bytes, startedAt: startedAt)
+        recorder?.finished(request, context, requestID: requestID, status: response.status.code, bytes: bytes, startedAt: startedAt)
         return response
     }
 
