@@ -23,9 +23,11 @@ public struct BoundedRing<Element> {
     }
 
     /// The element at `position`, oldest first (0 is the oldest): no copy
-    /// of the ring, for readers that scan it.
+    /// of the ring, for readers that scan it (and owners that reorder the
+    /// newest few in place).
     public subscript(position: Int) -> Element {
-        storage[(start + position) % storage.count]
+        get { storage[(start + position) % storage.count] }
+        set { storage[(start + position) % storage.count] = newValue }
     }
 
     /// Oldest first.

@@ -26,12 +26,24 @@ struct ClusterTests {
     }
 
     /// One shopper: a cart, one unit of `sku`, checkout. The order number,
-    /// or nil if any step was refused (or its connection failed).
-    static func buyOne(_ url: String, sku: String) async -> (number: String, cart: String)? {
-        guard let (status, cart) = await JSONClient.send(.POST, url + "/api/v1/carts"), status == 201, let cartID = cart["id"] as? String,
-              let (lineStatus, _) = await JSONClient.send(.PUT, url + "/api/v1/carts/\(cartID)/lines/\(sku)", json: ["quantity": 1]), lineStatus == 200,
-              let (placedStatus, placed) = await JSONClient.send(
-                .POST, url + "/api/v1/carts/\(cartID)/checkout", headers: [("Idempotency-Key", "k-\(cartID)")], json: checkoutBody
+    /// or nil if a step was refused. Like a real client, a step whose
+    /// connection failed or that answered 5xx is sent again (up to three
+    /// times): putting a line is idempotent, and the checkout carries its
+    /// Idempotency-Key. What each step last answered is noted in `log`.
+    static func buyOne(_ url: String, sku: String, log: StepLog? = nil) async -> (number: String, cart: String)? {
+        func send(_ step: String, _ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], json: Any? = nil) async -> (Int, [String: Any])? {
+            var reply: (Int, [String: Any])?
+            for _ in 0..<3 {
+                reply = await JSONClient.send(method, url + path, headers: headers, json: json)
+                if let (status, _) = reply, status < 500 { break }
+            }
+            log?.note(step, reply?.0)
+            return reply
+        }
+        guard let (status, cart) = await send("cart", .POST, "/api/v1/carts"), status == 201, let cartID = cart["id"] as? String,
+              let (lineStatus, _) = await send("line", .PUT, "/api/v1/carts/\(cartID)/lines/\(sku)", json: ["quantity": 1]), lineStatus == 200,
+              let (placedStatus, placed) = await send(
+                "checkout", .POST, "/api/v1/carts/\(cartID)/checkout", headers: [("Idempotency-Key", "k-\(cartID)")], json: checkoutBody
               ),
               placedStatus == 201 || placedStatus == 200, let number = placed["number"] as? String
         else { return nil }
@@ -42,13 +54,14 @@ struct ClusterTests {
     func raceThroughNginx() async throws {
         try await TestCluster.with { cluster in
             try await Self.product(cluster, sku: "LAST-10", stock: 10)
+            let log = StepLog()
             let orders = await withTaskGroup(of: String?.self) { group in
-                for _ in 0..<64 { group.addTask { await Self.buyOne(cluster.loadBalancer, sku: "LAST-10")?.number } }
+                for _ in 0..<64 { group.addTask { await Self.buyOne(cluster.loadBalancer, sku: "LAST-10", log: log)?.number } }
                 var placed: [String] = []
                 for await number in group { if let number { placed.append(number) } }
                 return placed
             }
-            #expect(orders.count == 10, "placed \(orders.count) orders for 10 units")
+            #expect(orders.count == 10, "placed \(orders.count) orders for 10 units; the steps answered \(log.summary)")
             #expect(Set(orders).count == orders.count)
             let stock = await JSONClient.send(.GET, cluster.loadBalancer + "/api/v1/products/LAST-10/availability")
             #expect(stock?.1["available"] as? Int == 0)
@@ -205,4 +218,15 @@ final class LoadTally: Sendable {
     func noteKill() { state.withLock { $0.killed = true } }
     var orders: [String] { state.withLock { $0.orders } }
     var afterKill: Int { state.withLock { $0.afterKill } }
+}
+
+/// What each step of the shoppers last answered, counted (nil: no answer).
+final class StepLog: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    func note(_ step: String, _ status: Int?) {
+        counts.withLock { $0["\(step) \(status.map(String.init) ?? "no answer")", default: 0] += 1 }
+    }
+
+    var summary: String { counts.withLock { $0.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") } }
 }

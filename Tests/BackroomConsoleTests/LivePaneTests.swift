@@ -193,6 +193,13 @@ struct LivePaneTests {
         await console.driver.send(.live(.fromNode("node-1", .requests([Self.record(1)]))))
         await console.driver.send(.live(.fromNode("node-2", .requests([Self.record(1, path: "/api/v1/carts")]))))
         #expect(console.line(3).hasPrefix("│ Time         Node       Method Path"))
+        // node-3's batch comes last but happened first: the list reads in time order.
+        await console.driver.send(.live(.fromNode("node-1", .requests([Self.record(50, path: "/api/v1/products/LATE-1")]))))
+        await console.driver.send(.live(.fromNode("node-3", .requests([Self.record(20, path: "/api/v1/orders/EARLY-1")]))))
+        let order = console.text.split(separator: "\n").compactMap { line -> String? in
+            line.contains("EARLY-1") ? "early" : line.contains("LATE-1") ? "late" : nil
+        }
+        #expect(order == ["early", "late"], "rows in time order, not arrival order: \(order)")
         #expect(console.line(containing: "/api/v1/carts")?.contains("node-2") == true)
         #expect(console.line(containing: "MUG-0001")?.contains("node-1") == true)
         await console.press("/")
@@ -200,6 +207,27 @@ struct LivePaneTests {
         await console.press("enter")
         #expect(console.line(containing: "/api/v1/carts") != nil)
         #expect(console.line(containing: "MUG-0001") == nil, "filtered by node")
+    }
+
+    @Test("several nodes' records settle in time order, ids ascending, and never behind a pause")
+    func clusterOrdering() {
+        func record(_ node: String, _ milliseconds: Int64) -> RequestRecord {
+            var record = Self.record(1)
+            record.at = Self.start.adding(milliseconds: milliseconds)
+            record.node = node
+            return record
+        }
+        var live = LiveState()
+        live.receive([record("node-1", 100), record("node-1", 300)])
+        live.receive([record("node-2", 50), record("node-2", 200)])
+        #expect(live.records.elements.map(\.at.millisecondsSince1970) == [50, 100, 200, 300].map { Self.start.millisecondsSince1970 + $0 })
+        #expect(live.records.elements.map(\.id) == [1, 2, 3, 4])
+        // Paused after those four: a late record stays after them.
+        live.isPaused = true
+        live.pausedAtID = 4
+        live.receive([record("node-3", 10)])
+        #expect(live.records.elements.last?.at == Self.start.adding(milliseconds: 10))
+        #expect(live.visibleRecords().count == 4, "the frozen list does not change")
     }
 
     @Test("charts keep working in mono and without braille")

@@ -148,9 +148,28 @@ struct LiveState: Sendable {
                 nextClusterID += 1
             }
             records.append(record)
+            if record.node != nil { placeByTime() }
         }
         received += UInt64(batch.count)
         if isPaused { arrivedWhilePaused += batch.count }
+    }
+
+    /// Several nodes' streams arrive in batches, a node's a quarter second
+    /// at a time: the newest record moves back past newer ones from other
+    /// nodes, so the list reads in time order. Ids stay with positions
+    /// (ascending, as pausing needs), and nothing moves behind the point a
+    /// pause froze.
+    private mutating func placeByTime() {
+        var position = records.count - 1
+        while position > 0 {
+            var newer = records[position - 1]
+            var record = records[position]
+            guard newer.at > record.at, pausedAtID.map({ newer.id > $0 }) ?? true else { return }
+            swap(&newer.id, &record.id)
+            records[position - 1] = record
+            records[position] = newer
+            position -= 1
+        }
     }
 
     /// Whether any filter (or the pause) hides records.
