@@ -5,7 +5,7 @@ public protocol HealthStore: Sendable {
     /// Calls `notice` soon after a write that changed the catalog commits,
     /// in any process, until the task is cancelled; throws when the signal
     /// is lost (the caller listens again). A store without such a signal
-    /// returns at once: its readers poll `revision()` alone.
+    /// returns at once, uncancelled: its readers poll `revision()` alone.
     func listenForRevisionNotices(_ notice: @escaping @Sendable () -> Void) async throws
 
     /// Every broken inventory invariant; empty when the store is consistent.

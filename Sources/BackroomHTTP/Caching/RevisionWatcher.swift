@@ -52,11 +52,10 @@ public struct RevisionWatcher: Service {
     private func listen(_ wake: AsyncStream<Void>.Continuation) async {
         var failing = false
         while !Task.isCancelled {
-            let started = ContinuousClock.now
             do {
+                // Returning (rather than throwing) means this store has no notices.
                 try await shop.listenForRevisionNotices { wake.yield() }
-                // Returned without being cancelled: this store has no notices.
-                if !Task.isCancelled && ContinuousClock.now - started < .seconds(1) && !failing { return }
+                return
             } catch {
                 if !failing { logger.warning("revision notices lost; polling until they are back", metadata: ["error": "\(error)"]) }
                 failing = true

@@ -66,20 +66,9 @@ extension PostgresShopStore {
 
 /// Holds are released lazily by writers (for the product they touch), as
 /// in the SQLite store, so `held` stays equal to the sum of hold rows.
+/// (Checkout releases its products' holds in the statement that locks
+/// them: `PostgresShopStore+Checkout.swift`.)
 enum PostgresHolds {
-    /// The same for several products (locked by the caller), in one statement.
-    static func releaseExpired(_ connection: PostgresConnection, productIDs: [Int64], now: Timestamp, logger: Logger) async throws {
-        guard !productIDs.isEmpty else { return }
-        try await connection.query("""
-            WITH released AS (
-                DELETE FROM stock_hold WHERE product_id = ANY(\(productIDs)) AND expires_at <= \(now.millisecondsSince1970) RETURNING product_id, quantity
-            ), totals AS (
-                SELECT product_id, SUM(quantity)::BIGINT AS quantity FROM released GROUP BY product_id
-            )
-            UPDATE product p SET held = p.held - t.quantity FROM totals t WHERE p.id = t.product_id
-            """, logger: logger)
-    }
-
     static func releaseExpired(_ connection: PostgresConnection, productID: Int64, now: Timestamp, logger: Logger) async throws {
         try await connection.query("""
             WITH released AS (

@@ -49,14 +49,18 @@ enum PostgresRevision {
 
 extension PostgresShopStore {
     /// Calls `notice` whenever a transaction that changed the catalog
-    /// commits, on any node, until cancelled or the connection fails
-    /// (then it throws; the caller listens again). Holds one connection.
+    /// commits, on any node, until cancelled; throws when the notices stop
+    /// otherwise (the connection failed or closed: the caller listens
+    /// again). Holds one connection.
     public func listenForRevisionNotices(_ notice: @escaping @Sendable () -> Void) async throws {
         do {
             try await client.withConnection { connection in
                 try await connection.listen(on: PostgresRevision.noticeChannel) { notices in
                     for try await _ in notices { notice() }
                 }
+            }
+            if !Task.isCancelled {
+                throw BackroomError(.unavailable, "The revision notices from \(address) ended.")
             }
         } catch is CancellationError {
             return
