@@ -52,39 +52,37 @@ public struct StoreComparisonBenchmark {
 
     private enum Kind { case sqlite, postgres }
 
-    private func open(_ kind: Kind, name: String) async throws -> (store: any ShopStore, close: () async -> Void) {
+    /// A store of `kind`; with `emptied`, a new one (an existing SQLite
+    /// file is removed, a PostgreSQL database emptied).
+    private func open(_ kind: Kind, name: String, emptied: Bool) async throws -> (store: any ShopStore, close: () async -> Void) {
         switch kind {
         case .sqlite:
             let path = directory + "/backroom-bench-compare-\(name).sqlite"
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            if emptied { removeSQLiteFiles(path) }
             let store = try SQLiteShopStore(path: path)
-            return (store, {
-                try? store.close()
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            })
+            return (store, { try? store.close() })
         case .postgres:
             let store = try await PostgresShopStore.open(postgres, maximumConnections: 64)
-            try await store.deleteAllData()
+            if emptied { try await store.deleteAllData() }
             return (store, { await store.close() })
         }
     }
 
+    private func removeSQLiteFiles(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
     private func checkouts(level: Int, on kind: Kind) async throws -> (perSecond: Double, latency: LatencySample) {
-        let (store, close) = try await open(kind, name: "checkout-\(level)")
+        let name = "checkout-\(level)"
+        let carts = try await prepareCarts(level: level, on: kind, name: name)
+        // Opened again for the run, as a store that has been running is:
+        // PostgreSQL's connections plan their statements once (the
+        // checkout's, and the foreign key checks'), and a connection that
+        // planned them while the tables were nearly empty would keep scans
+        // of whole tables.
+        let (store, close) = try await open(kind, name: name, emptied: false)
+        defer { if kind == .sqlite { removeSQLiteFiles(directory + "/backroom-bench-compare-\(name).sqlite") } }
         let shop = Shop(store: store, currency: .eur, configuration: ShopConfiguration(passwordCost: 4))
-        let context = WriteContext(principal: .system("bench"), at: SystemTimeSource().now())
-        var skus: [SKU] = []
-        for index in 0..<1000 {
-            let draft = try ProductDraft(sku: "BENCH-\(index)", name: "Bench \(index)", price: Money(minorUnits: 1000, currency: .eur), initialStock: 1_000_000).validated()
-            skus.append(try await store.createProduct(draft, context: context).sku)
-        }
-        var carts: [CartID] = []
-        var random = SeededRandom(seed: UInt64(level))
-        for _ in 0..<checkoutsPerLevel {
-            let lines = (0..<Int(random.int(in: 1...3))).map { _ in CartLineQuantity(sku: random.pick(skus), quantity: random.int(in: 1...3)) }
-            let unique = Dictionary(lines.map { ($0.sku, $0) }, uniquingKeysWith: { first, _ in first }).values
-            carts.append(try await shop.carts.createCart(for: nil, lines: Array(unique)).id)
-        }
         let queue = WorkQueue(carts)
         let email = try Email("bench@example.com")
         let address = ShippingAddress(name: "Bench", line1: "Street 1", city: "Berlin", postalCode: "10115", country: "DE")
@@ -108,6 +106,39 @@ public struct StoreComparisonBenchmark {
         await close()
         if !violations.isEmpty { throw BackroomError(.internalError, "check found \(violations.count) violations after the run") }
         return (Double(carts.count) / seconds, latency)
+    }
+
+    /// A store of 1,000 products, 500 orders and `checkoutsPerLevel` carts
+    /// holding their stock, with statistics for PostgreSQL's planner, as a
+    /// store that has been running has.
+    private static let ordersBefore = 500
+
+    private func prepareCarts(level: Int, on kind: Kind, name: String) async throws -> [CartID] {
+        let (store, close) = try await open(kind, name: name, emptied: true)
+        let shop = Shop(store: store, currency: .eur, configuration: ShopConfiguration(passwordCost: 4))
+        let context = WriteContext(principal: .system("bench"), at: SystemTimeSource().now())
+        var skus: [SKU] = []
+        for index in 0..<1000 {
+            let draft = try ProductDraft(sku: "BENCH-\(index)", name: "Bench \(index)", price: Money(minorUnits: 1000, currency: .eur), initialStock: 1_000_000).validated()
+            skus.append(try await store.createProduct(draft, context: context).sku)
+        }
+        var carts: [CartID] = []
+        var random = SeededRandom(seed: UInt64(level))
+        for _ in 0..<(checkoutsPerLevel + Self.ordersBefore) {
+            let lines = (0..<Int(random.int(in: 1...3))).map { _ in CartLineQuantity(sku: random.pick(skus), quantity: random.int(in: 1...3)) }
+            let unique = Dictionary(lines.map { ($0.sku, $0) }, uniquingKeysWith: { first, _ in first }).values
+            carts.append(try await shop.carts.createCart(for: nil, lines: Array(unique)).id)
+        }
+        // Orders placed before, so that no table the checkout reads or
+        // checks a key in is empty when its plans are made.
+        let email = try Email("bench@example.com")
+        let address = ShippingAddress(name: "Bench", line1: "Street 1", city: "Berlin", postalCode: "10115", country: "DE")
+        for cart in carts.suffix(Self.ordersBefore) {
+            _ = try await shop.carts.checkout(cart, email: email, shippingAddress: address, idempotencyKey: nil, by: nil)
+        }
+        if let postgres = store as? PostgresShopStore { try await postgres.refreshPlannerStatistics() }
+        await close()
+        return Array(carts.dropLast(Self.ordersBefore))
     }
 
     private func copy() async throws {

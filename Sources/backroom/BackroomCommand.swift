@@ -1,6 +1,6 @@
 import ArgumentParser
 
-@main
+
 struct BackroomCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backroom",

@@ -16,18 +16,45 @@ enum PostgresCartRows {
     /// The cart's header; with `lock`, its row stays locked until the
     /// transaction ends, so writes to one cart apply one after the other.
     static func header(_ connection: PostgresConnection, _ id: CartID, lock: Bool = false, logger: Logger) async throws -> Header? {
-        let statement = Statement(
-            sql: "SELECT customer_id, status, currency, order_id, created_at, updated_at, first_hold_at FROM cart WHERE id = ?" + (lock ? " FOR UPDATE" : ""),
-            values: [id.rawValue]
+        let decode = { (row: PostgresRandomAccessRow) in try header(id, row) }
+        return lock
+            ? try await connection.rows(LockedHeader(id: id.rawValue), logger: logger, decode).first
+            : try await connection.rows(SharedHeader(id: id.rawValue), logger: logger, decode).first
+    }
+
+    /// A header from a row of `SharedHeader`'s columns.
+    static func header(_ id: CartID, _ row: PostgresRandomAccessRow) throws -> Header {
+        Header(
+            id: id, customerID: try row.stored("customer_id"), status: try row.stored("status", as: CartStatus.self),
+            currency: try row.currency("currency"), orderID: try row.stored("order_id"),
+            firstHoldAt: try row.stored("first_hold_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)),
+            createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at")
         )
-        return try await connection.query(statement.query, logger: logger).decoded { row in
-            Header(
-                id: id, customerID: try row.stored("customer_id"), status: try row.stored("status", as: CartStatus.self),
-                currency: try row.currency("currency"), orderID: try row.stored("order_id"),
-                firstHoldAt: try row.stored("first_hold_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)),
-                createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at")
-            )
-        }.first
+    }
+
+    /// A cart's header as it is (a read).
+    struct SharedHeader: PreparedRows {
+        static let sql = "SELECT \(columns) FROM cart WHERE id = $1::TEXT"
+        static let columns = "customer_id, status, currency, order_id, created_at, updated_at, first_hold_at"
+        var id: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(id)
+            return bindings
+        }
+    }
+
+    /// A cart's header, its row locked until the transaction ends (a write).
+    struct LockedHeader: PreparedRows {
+        static let sql = SharedHeader.sql + " FOR UPDATE"
+        var id: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(id)
+            return bindings
+        }
     }
 
     /// The cart with its lines, current prices and live holds.

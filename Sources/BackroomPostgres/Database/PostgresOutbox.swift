@@ -31,22 +31,54 @@ enum PostgresOutbox {
         // active subscription whose list (a JSON array of names, or ["*"])
         // names the type (`EventSelection.matches`). A test event goes
         // only where it is sent (`sendTestEvent`).
-        let deliver = type != .webhookTest
-        return try await connection.query("""
+        let appended = Appended(
+            eventID: OutboxEventID.make(), type: type.rawValue, resourceType: resourceType, resourceID: resourceID, at: ms,
+            actor: context.principal.name, payload: json, deliver: type != .webhookTest
+        )
+        guard let id = try await connection.rows(appended, logger: logger, { try $0.stored("id", as: Int64.self) }).first else {
+            throw BackroomError(.internalError, "store error: the event \(type.rawValue) was not written")
+        }
+        return id
+    }
+
+    /// One event and its deliveries (`append`).
+    struct Appended: PreparedRows {
+        static let sql = """
             WITH event AS (
                 INSERT INTO outbox_event (event_id, type, resource_type, resource_id, at, actor, payload)
-                VALUES (\(OutboxEventID.make()), \(type.rawValue), \(resourceType), \(resourceID), \(ms), \(context.principal.name), \(json))
+                VALUES ($1::TEXT, $2::TEXT, $3::TEXT, $4::TEXT, $5::BIGINT, $6::TEXT, $7::TEXT)
                 RETURNING id
             ), deliveries AS (
                 INSERT INTO webhook_delivery (subscription_id, event_id, resource_key, next_attempt_at, created_at)
-                SELECT s.id, event.id, \(resourceType + "/" + resourceID), \(ms), \(ms)
+                SELECT s.id, event.id, $3::TEXT || '/' || $4::TEXT, $5::BIGINT, $5::BIGINT
                 FROM event, webhook_subscription s
-                WHERE \(deliver) AND s.status = 'active'
-                    AND (s.events::jsonb @> jsonb_build_array(\(type.rawValue)::TEXT) OR s.events::jsonb @> '["*"]'::jsonb)
+                WHERE $8::BOOLEAN AND s.status = 'active'
+                    AND (s.events::jsonb @> jsonb_build_array($2::TEXT) OR s.events::jsonb @> '["*"]'::jsonb)
                 ORDER BY s.id
             )
             SELECT id FROM event
-            """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }[0]
+            """
+        var eventID: String
+        var type: String
+        var resourceType: String
+        var resourceID: String
+        var at: Int64
+        var actor: String
+        var payload: String
+        var deliver: Bool
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 8)
+            bindings.append(eventID)
+            bindings.append(type)
+            bindings.append(resourceType)
+            bindings.append(resourceID)
+            bindings.append(at)
+            bindings.append(actor)
+            bindings.append(payload)
+            bindings.append(deliver)
+            return bindings
+        }
     }
 
     static func product(_ connection: PostgresConnection, _ type: EventType, _ item: InventoryItem, context: WriteContext, logger: Logger) async throws {

@@ -32,14 +32,38 @@ enum PostgresRevision {
             // Catalog writes (rare: staff edits) also tell every node at
             // commit, in the same statement, so caches drop stale products
             // at once instead of at the next poll.
-            try await connection.query("""
-                WITH bumped AS (UPDATE store_revision_shard SET count = count + 1 WHERE shard = \(shard) AND area = ANY(\(names)) RETURNING 1)
-                SELECT pg_notify(\(noticeChannel), 'catalog') FROM (SELECT count(*) FROM bumped) done
-                """, logger: logger)
+            try await connection.run(BumpAndTell(shard: shard, areas: names), logger: logger)
         } else {
-            try await connection.query(
-                "UPDATE store_revision_shard SET count = count + 1 WHERE shard = \(shard) AND area = ANY(\(names))", logger: logger
-            )
+            try await connection.run(Bump(shard: shard, areas: names), logger: logger)
+        }
+    }
+
+    struct Bump: PreparedRows {
+        static let sql = "UPDATE store_revision_shard SET count = count + 1 WHERE shard = $1::INTEGER AND area = ANY($2::TEXT[])"
+        var shard: Int32
+        var areas: [String]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(shard)
+            bindings.append(areas)
+            return bindings
+        }
+    }
+
+    struct BumpAndTell: PreparedRows {
+        static let sql = """
+            WITH bumped AS (UPDATE store_revision_shard SET count = count + 1 WHERE shard = $1::INTEGER AND area = ANY($2::TEXT[]) RETURNING 1)
+            SELECT pg_notify('\(noticeChannel)', 'catalog') FROM (SELECT count(*) FROM bumped) done
+            """
+        var shard: Int32
+        var areas: [String]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(shard)
+            bindings.append(areas)
+            return bindings
         }
     }
 

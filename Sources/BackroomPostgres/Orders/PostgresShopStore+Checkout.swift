@@ -10,7 +10,8 @@ extension PostgresShopStore {
     public func checkout(_ id: CartID, details: CheckoutDetails, access: CartAccess, context: WriteContext) async throws -> CheckoutResult {
         let logger = self.logger
         return try await write { connection, changed in
-            guard let header = try await PostgresCartRows.header(connection, id, lock: true, logger: logger) else {
+            let lockCart = CheckoutStatements.LockCart(cartID: id.rawValue)
+            guard let header = try await connection.rows(lockCart, logger: logger, { try PostgresCartRows.header(id, $0) }).first else {
                 throw BackroomError.notFound("No cart \(id.abbreviated).")
             }
             try access.authorize(ownerID: header.customerID)
@@ -36,36 +37,10 @@ extension PostgresShopStore {
             }
             let now = context.at
             let ms = now.millisecondsSince1970
-            // The cart's products are locked in id order, and their expired
-            // holds (this cart's included) released, in one statement, so
-            // the availability read next is live. The locks are taken as
-            // the sorted `locked` rows are produced; a hold is deleted only
-            // once its product's row came out of `locked` (holds change
-            // only under their product's lock); the final count reads every
-            // row of `locked`, so every product is locked by the statement's
-            // end even when no hold had expired.
-            try await connection.query("""
-                WITH locked AS (
-                    SELECT p.id FROM product p WHERE p.id IN (SELECT product_id FROM cart_line WHERE cart_id = \(id.rawValue)) ORDER BY p.id FOR UPDATE
-                ), released AS (
-                    DELETE FROM stock_hold h USING locked WHERE h.product_id = locked.id AND h.expires_at <= \(ms) RETURNING h.product_id, h.quantity
-                ), totals AS (
-                    SELECT product_id, SUM(quantity)::BIGINT AS quantity FROM released GROUP BY product_id
-                ), updated AS (
-                    UPDATE product p SET held = p.held - t.quantity FROM totals t WHERE p.id = t.product_id
-                )
-                SELECT count(*) AS locked FROM locked
-                """, logger: logger)
-            let states = try await connection.query("""
-                SELECT l.product_id, l.quantity, p.sku, p.name, p.price, p.status,
-                    coalesce(h.quantity, 0) AS hold_quantity, coalesce(h.expires_at, 0) AS hold_expires_at,
-                    p.on_hand - p.held - p.allocated AS available
-                FROM cart_line l
-                JOIN product p ON p.id = l.product_id
-                LEFT JOIN stock_hold h ON h.cart_id = l.cart_id AND h.product_id = l.product_id
-                WHERE l.cart_id = \(id.rawValue)
-                ORDER BY l.added_at, l.product_id
-                """, logger: logger).decoded { row in
+            // The products are locked and their expired holds released
+            // before the numbers the plan decides on are read.
+            try await connection.run(CheckoutStatements.LockProducts(cartID: id.rawValue, now: ms), logger: logger)
+            let states = try await connection.rows(CheckoutStatements.LineStates(cartID: id.rawValue), logger: logger) { row in
                 CheckoutLineState(
                     productID: try row.stored("product_id"), sku: SKU(trusted: try row.stored("sku")), name: try row.stored("name"),
                     unitPriceMinorUnits: try row.stored("price"), status: try row.stored("status", as: ProductStatus.self),
@@ -75,51 +50,22 @@ extension PostgresShopStore {
                 )
             }
             let plan = try CheckoutPlan.make(lines: states, currency: header.currency, cartOwnerID: header.customerID, principal: context.principal)
-            // Holds become allocation, every line in one statement; its
-            // condition re-checks availability row by row.
-            let allocated = Set(try await connection.query("""
-                UPDATE product p SET held = p.held - v.own, allocated = p.allocated + v.quantity
-                FROM unnest(\(plan.lines.map(\.productID))::BIGINT[], \(plan.ownHolds)::BIGINT[], \(plan.lines.map(\.quantity))::BIGINT[])
-                    AS v(id, own, quantity)
-                WHERE p.id = v.id AND p.on_hand - (p.held - v.own) - (p.allocated + v.quantity) >= 0
-                RETURNING p.id
-                """, logger: logger).decoded { try $0.stored("id", as: Int64.self) })
+            let allocation = CheckoutStatements.Allocate(productIDs: plan.lines.map(\.productID), ownHolds: plan.ownHolds, quantities: plan.lines.map(\.quantity))
+            let allocated = Set(try await connection.rows(allocation, logger: logger) { try $0.stored("id", as: Int64.self) })
             if let short = plan.lines.first(where: { !allocated.contains($0.productID) }) {
                 throw BackroomError.insufficientStock([StockShortage(sku: short.sku, requested: short.quantity, available: 0)])
             }
-            // The cart's holds go, the order, its lines and its first event
-            // are written and the cart is closed, in one statement (its
-            // foreign keys are checked at its end, when the order exists).
             let subtotal = plan.subtotal
             let address = details.shippingAddress
-            let lines = plan.lines
             let placed = OrderEvent(at: now, actor: context.principal.name, event: "placed", fromStatus: nil, toStatus: .pendingPayment, note: nil)
-            let orderID = try await connection.query("""
-                WITH released AS (
-                    DELETE FROM stock_hold WHERE cart_id = \(id.rawValue)
-                ), placed AS (
-                    INSERT INTO shop_order (status, customer_id, email, currency, item_count, subtotal, total,
-                        ship_name, ship_line1, ship_line2, ship_city, ship_postal_code, ship_country,
-                        cart_id, checkout_key, placed_at, updated_at)
-                    VALUES ('pending_payment', \(plan.customerID), \(details.email.rawValue), \(header.currency.code), \(plan.itemCount),
-                        \(subtotal.minorUnits), \(subtotal.minorUnits), \(address.name), \(address.line1), \(address.line2), \(address.city),
-                        \(address.postalCode), \(address.country), \(id.rawValue), \(details.idempotencyKey), \(ms), \(ms))
-                    RETURNING id
-                ), order_lines AS (
-                    INSERT INTO order_line (order_id, line_number, product_id, sku, name, unit_price, quantity, line_total)
-                    SELECT placed.id, v.number, v.product, v.sku, v.name, v.price, v.quantity, v.total
-                    FROM placed, unnest(\(lines.indices.map { Int64($0 + 1) })::BIGINT[], \(lines.map(\.productID))::BIGINT[],
-                                        \(lines.map(\.sku.rawValue))::TEXT[], \(lines.map(\.name))::TEXT[], \(lines.map(\.unitPrice.minorUnits))::BIGINT[],
-                                        \(lines.map(\.quantity))::BIGINT[], \(lines.map(\.lineTotal.minorUnits))::BIGINT[])
-                        AS v(number, product, sku, name, price, quantity, total)
-                ), first_event AS (
-                    INSERT INTO order_event (order_id, at, actor, event, from_status, to_status, note)
-                    SELECT placed.id, \(ms), \(placed.actor), \(placed.event), NULL, \(placed.toStatus.rawValue), NULL FROM placed
-                ), closed AS (
-                    UPDATE cart SET status = 'checked_out', order_id = placed.id, updated_at = \(ms) FROM placed WHERE cart.id = \(id.rawValue)
-                )
-                SELECT id FROM placed
-                """, logger: logger).decoded { try $0.stored("id", as: Int64.self) }[0]
+            let placement = CheckoutStatements.PlaceOrder(
+                cartID: id.rawValue, customerID: plan.customerID, email: details.email.rawValue, currency: header.currency.code,
+                itemCount: plan.itemCount, subtotal: subtotal.minorUnits, address: address, checkoutKey: details.idempotencyKey,
+                at: ms, lines: plan.lines, placed: placed
+            )
+            guard let orderID = try await connection.rows(placement, logger: logger, { try $0.stored("id", as: Int64.self) }).first else {
+                throw BackroomError(.internalError, "store error: the order of cart \(id.abbreviated) was not written")
+            }
             let order = Order(
                 id: orderID, status: .pendingPayment, customerID: plan.customerID, email: details.email, currency: header.currency,
                 itemCount: plan.itemCount, subtotal: subtotal, total: subtotal, shippingAddress: address,

@@ -76,6 +76,7 @@ extension PostgresShopStore: CopyableStore {
             try await connection.query("DELETE FROM store_setting WHERE key = \(CopiedTable.unfinishedCopyKey)", logger: logger)
             changed.mark([.catalog, .stock, .orders, .users])
         }
+        try await refreshPlannerStatistics()
     }
 
     public func beginCopy(from source: String) async throws {
@@ -100,6 +101,7 @@ extension PostgresShopStore: CopyableStore {
             try await connection.query("DELETE FROM store_setting WHERE key = \(CopiedTable.unfinishedCopyKey)", logger: logger)
             changed.mark([.catalog, .stock, .orders, .users])
         }
+        try await refreshPlannerStatistics()
     }
 
     /// Rows in COPY's text format: tab between values, a line each, `\N`
