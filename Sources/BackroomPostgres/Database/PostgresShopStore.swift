@@ -16,10 +16,10 @@ import PostgresNIO
 /// `CHECK (on_hand >= held + allocated)` constraint stays as the last line
 /// of defence. Writers of different products do not wait for each other.
 ///
-/// Not finished (issue 11): catalog creation and updates, reads of one
-/// item, stock changes and the ledger are here; listings, carts and holds,
-/// checkout, orders, payments, users and tokens, batches, stock takes and
-/// webhooks are still to come before the store conforms to `ShopStore`.
+/// Statements on hot paths are prepared once per connection
+/// (`PreparedRows`); the rest go as PostgresNIO's unnamed statements, parsed
+/// and planned at each call, which suits listings whose filters change
+/// their plans.
 public final class PostgresShopStore: Sendable {
     public let address: PostgresAddress
     public let currency: Currency
