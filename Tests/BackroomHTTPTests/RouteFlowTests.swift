@@ -162,9 +162,16 @@ struct RouteFlowTests {
             let first = try await client.execute(uri: "/api/v1/products/MUG-1", method: .get)
             let etag = try #require(first.headers[.eTag])
             #expect(first.headers[.cacheControl]?.contains("must-revalidate") == true)
+            #expect(first.headers[.contentType] == "application/json; charset=utf-8")
+            // The headers are made once per cached product: none twice.
+            #expect(first.headers[values: .xContentTypeOptions] == ["nosniff"])
+            #expect(first.headers[values: .cacheControl].count == 1)
             let again = try await client.execute(uri: "/api/v1/products/mug-1", method: .get, headers: [.ifNoneMatch: etag])
             #expect(again.status == .notModified)
             #expect(again.body.readableBytes == 0)
+            #expect(again.headers[.eTag] == etag)
+            #expect(again.headers[.contentType] == nil)
+            #expect(again.headers[values: .xContentTypeOptions] == ["nosniff"])
             let patched = try await client.execute(uri: "/api/v1/admin/products/MUG-1", method: .patch, headers: server.headers(.operator, json: true),
                                                    body: jsonBody(["price": "14.50"]))
             #expect(patched.status == .ok)

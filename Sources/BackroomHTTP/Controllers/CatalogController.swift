@@ -23,12 +23,10 @@ struct CatalogController {
         group.get("{sku}") { request, context in
             let sku = try context.sku()
             let entry = try await cachedEntry(sku)
-            var headers: HTTPFields = [.eTag: entry.etag, .cacheControl: "public, max-age=0, must-revalidate"]
             if let match = request.headers[.ifNoneMatch], Self.matches(match, etag: entry.etag) {
-                return Response(status: .notModified, headers: headers)
+                return Response(status: .notModified, headers: entry.notModifiedHeaders)
             }
-            headers[.contentType] = "application/json; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: entry.body))
+            return Response(status: .ok, headers: entry.headers, body: ResponseBody(byteBuffer: entry.body))
         }
         group.get("{sku}/availability") { _, context in
             let item = try await shop.inventory.catalogItem(try context.sku())

@@ -59,7 +59,10 @@ struct ErrorMiddleware: RouterMiddleware {
     /// public catalog and the documents (carts, orders, tokens and staff data must
     /// never sit in a shared cache), unless a route chose its own.
     static func secure(_ response: inout Response, path: String) {
-        response.headers[.xContentTypeOptions] = "nosniff"
+        // Looked up before it is set: a cached product response shares its
+        // prebuilt headers (`CatalogCache.Entry`), which already say it, and
+        // a write would copy them at every read.
+        if response.headers[.xContentTypeOptions] == nil { response.headers[.xContentTypeOptions] = "nosniff" }
         guard response.headers[.cacheControl] == nil else { return }
         // (Compared as bytes: `String.hasPrefix` compares Unicode characters, and this runs on every request.)
         let bytes = path.utf8
