@@ -43,21 +43,29 @@ enum PostgresOutbox {
 
     /// One event and its deliveries (`append`).
     struct Appended: PreparedRows {
-        static let sql = """
-            WITH event AS (
-                INSERT INTO outbox_event (event_id, type, resource_type, resource_id, at, actor, payload)
-                VALUES ($1::TEXT, $2::TEXT, $3::TEXT, $4::TEXT, $5::BIGINT, $6::TEXT, $7::TEXT)
-                RETURNING id
-            ), deliveries AS (
-                INSERT INTO webhook_delivery (subscription_id, event_id, resource_key, next_attempt_at, created_at)
-                SELECT s.id, event.id, $3::TEXT || '/' || $4::TEXT, $5::BIGINT, $5::BIGINT
-                FROM event, webhook_subscription s
-                WHERE $8::BOOLEAN AND s.status = 'active'
-                    AND (s.events::jsonb @> jsonb_build_array($2::TEXT) OR s.events::jsonb @> '["*"]'::jsonb)
-                ORDER BY s.id
-            )
-            SELECT id FROM event
-            """
+        static let sql = "WITH \(ctes(from: 1)) SELECT id FROM event"
+
+        /// The CTEs `event` (its id) and `deliveries`, on parameters
+        /// `$first`…`$first+7` in the order of `bind`; another statement
+        /// writes its event with them too (`CheckoutStatements.PlaceOrder`).
+        static func ctes(from first: Int) -> String {
+            func p(_ offset: Int) -> String { "$\(first + offset)" }
+            return """
+                event AS (
+                    INSERT INTO outbox_event (event_id, type, resource_type, resource_id, at, actor, payload)
+                    VALUES (\(p(0))::TEXT, \(p(1))::TEXT, \(p(2))::TEXT, \(p(3))::TEXT, \(p(4))::BIGINT, \(p(5))::TEXT, \(p(6))::TEXT)
+                    RETURNING id
+                ), deliveries AS (
+                    INSERT INTO webhook_delivery (subscription_id, event_id, resource_key, next_attempt_at, created_at)
+                    SELECT s.id, event.id, \(p(2))::TEXT || '/' || \(p(3))::TEXT, \(p(4))::BIGINT, \(p(4))::BIGINT
+                    FROM event, webhook_subscription s
+                    WHERE \(p(7))::BOOLEAN AND s.status = 'active'
+                        AND (s.events::jsonb @> jsonb_build_array(\(p(1))::TEXT) OR s.events::jsonb @> '["*"]'::jsonb)
+                    ORDER BY s.id
+                )
+                """
+        }
+
         var eventID: String
         var type: String
         var resourceType: String
@@ -69,6 +77,11 @@ enum PostgresOutbox {
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings(capacity: 8)
+            bind(into: &bindings)
+            return bindings
+        }
+
+        func bind(into bindings: inout PostgresBindings) {
             bindings.append(eventID)
             bindings.append(type)
             bindings.append(resourceType)
@@ -77,8 +90,17 @@ enum PostgresOutbox {
             bindings.append(actor)
             bindings.append(payload)
             bindings.append(deliver)
-            return bindings
         }
+    }
+
+    /// The event of an order reaching its status, ready to be written by
+    /// `append` or inside another statement (`Appended.ctes`).
+    static func orderEvent(_ detail: OrderDetail, context: WriteContext) throws -> Appended {
+        Appended(
+            eventID: OutboxEventID.make(), type: EventType(orderReached: detail.order.status).rawValue, resourceType: "order",
+            resourceID: detail.order.number.rawValue, at: context.at.millisecondsSince1970, actor: context.principal.name,
+            payload: String(decoding: try encoder.encode(OrderJSON(detail)), as: UTF8.self), deliver: true
+        )
     }
 
     static func product(_ connection: PostgresConnection, _ type: EventType, _ item: InventoryItem, context: WriteContext, logger: Logger) async throws {
@@ -96,8 +118,7 @@ enum PostgresOutbox {
     }
 
     static func order(_ connection: PostgresConnection, _ detail: OrderDetail, context: WriteContext, logger: Logger) async throws {
-        try await append(connection, EventType(orderReached: detail.order.status), resourceType: "order",
-                         resourceID: detail.order.number.rawValue, payload: OrderJSON(detail), context: context, logger: logger)
+        try await connection.run(try orderEvent(detail, context: context), logger: logger)
     }
 
     /// A ledger row written by an order (a sale, a return), or a change of

@@ -23,10 +23,7 @@ enum PostgresRevision {
     /// only while the commit runs and two writes never take rows in
     /// opposite orders (one statement, rows in key order).
     static func bump(_ areas: Set<RevisionArea>, _ connection: PostgresConnection, logger: Logger) async throws {
-        // The connection's own row: a pool hands each connection to one
-        // transaction at a time, so two writers of one process never share
-        // a row; each process starts at a random row, so nodes rarely do.
-        let shard = Int32((connection.id + processOffset) % 64)
+        let shard = shard(of: connection)
         let names = areas.map(\.rawValue).sorted()
         if areas.contains(.catalog) {
             // Catalog writes (rare: staff edits) also tell every node at
@@ -38,8 +35,22 @@ enum PostgresRevision {
         }
     }
 
+    /// The connection's own row: a pool hands each connection to one
+    /// transaction at a time, so two writers of one process never share a
+    /// row; each process starts at a random row, so nodes rarely do.
+    static func shard(of connection: PostgresConnection) -> Int32 {
+        Int32((connection.id + processOffset) % 64)
+    }
+
     struct Bump: PreparedRows {
-        static let sql = "UPDATE store_revision_shard SET count = count + 1 WHERE shard = $1::INTEGER AND area = ANY($2::TEXT[])"
+        static let sql = update(from: 1)
+
+        /// The bump on parameters `$first` (the shard) and `$first+1` (the
+        /// areas); a statement that writes last may end with it as a CTE
+        /// (`CheckoutStatements.PlaceOrder`).
+        static func update(from first: Int) -> String {
+            "UPDATE store_revision_shard SET count = count + 1 WHERE shard = $\(first)::INTEGER AND area = ANY($\(first + 1)::TEXT[])"
+        }
         var shard: Int32
         var areas: [String]
 
@@ -53,7 +64,7 @@ enum PostgresRevision {
 
     struct BumpAndTell: PreparedRows {
         static let sql = """
-            WITH bumped AS (UPDATE store_revision_shard SET count = count + 1 WHERE shard = $1::INTEGER AND area = ANY($2::TEXT[]) RETURNING 1)
+            WITH bumped AS (\(Bump.update(from: 1)) RETURNING 1)
             SELECT pg_notify('\(noticeChannel)', 'catalog') FROM (SELECT count(*) FROM bumped) done
             """
         var shard: Int32

@@ -82,13 +82,16 @@ enum CheckoutStatements {
 
     /// Holds become allocation, every line in one statement; its condition
     /// re-checks availability row by row, and the ids it returns are the
-    /// lines that got their stock.
+    /// lines that got their stock. Each row also carries the order's id,
+    /// taken from its sequence once (only when a line was allocated), so
+    /// the order's event can be made before the order is written.
     struct Allocate: PreparedRows {
         static let sql = """
+            WITH next_order AS (SELECT nextval(pg_get_serial_sequence('shop_order', 'id')) AS id)
             UPDATE product p SET held = p.held - v.own, allocated = p.allocated + v.quantity
             FROM unnest($1::BIGINT[], $2::BIGINT[], $3::BIGINT[]) AS v(id, own, quantity)
             WHERE p.id = v.id AND p.on_hand - (p.held - v.own) - (p.allocated + v.quantity) >= 0
-            RETURNING p.id
+            RETURNING p.id, (SELECT id FROM next_order) AS order_id
             """
         var productIDs: [Int64]
         var ownHolds: [Int64]
@@ -103,18 +106,20 @@ enum CheckoutStatements {
         }
     }
 
-    /// The cart's holds go, the order, its lines and its first event are
-    /// written and the cart is closed, in one statement (its foreign keys
-    /// are checked at its end, when the order exists).
+    /// The cart's holds go, the order, its lines, its first event and its
+    /// outbox event with deliveries are written, the cart is closed and the
+    /// revision bumped, in one statement (its foreign keys are checked at
+    /// its end, when the order exists). The bump is its last part, as it is
+    /// every write's last statement elsewhere (`PostgresRevision.bump`).
     struct PlaceOrder: PreparedRows {
         static let sql = """
             WITH released AS (
                 DELETE FROM stock_hold WHERE cart_id = $1::TEXT
             ), placed AS (
-                INSERT INTO shop_order (status, customer_id, email, currency, item_count, subtotal, total,
+                INSERT INTO shop_order (id, status, customer_id, email, currency, item_count, subtotal, total,
                     ship_name, ship_line1, ship_line2, ship_city, ship_postal_code, ship_country,
                     cart_id, checkout_key, placed_at, updated_at)
-                VALUES ('pending_payment', $2::BIGINT, $3::TEXT, $4::TEXT, $5::BIGINT, $6::BIGINT, $6::BIGINT,
+                VALUES ($25::BIGINT, 'pending_payment', $2::BIGINT, $3::TEXT, $4::TEXT, $5::BIGINT, $6::BIGINT, $6::BIGINT,
                     $7::TEXT, $8::TEXT, $9::TEXT, $10::TEXT, $11::TEXT, $12::TEXT, $1::TEXT, $13::TEXT, $14::BIGINT, $14::BIGINT)
                 RETURNING id
             ), order_lines AS (
@@ -127,9 +132,12 @@ enum CheckoutStatements {
                 SELECT placed.id, $14::BIGINT, $22::TEXT, $23::TEXT, NULL, $24::TEXT, NULL FROM placed
             ), closed AS (
                 UPDATE cart SET status = 'checked_out', order_id = placed.id, updated_at = $14::BIGINT FROM placed WHERE cart.id = $1::TEXT
+            ), \(PostgresOutbox.Appended.ctes(from: 26)), bumped AS (
+                \(PostgresRevision.Bump.update(from: 34))
             )
             SELECT id FROM placed
             """
+        var orderID: Int64
         var cartID: String
         var customerID: Int64?
         var email: String
@@ -141,9 +149,11 @@ enum CheckoutStatements {
         var at: Int64
         var lines: [OrderLine]
         var placed: OrderEvent
+        var event: PostgresOutbox.Appended
+        var revision: PostgresRevision.Bump
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 24)
+            var bindings = PostgresBindings(capacity: 35)
             bindings.append(cartID)
             bindings.append(customerID)
             bindings.append(email)
@@ -168,6 +178,10 @@ enum CheckoutStatements {
             bindings.append(placed.actor)
             bindings.append(placed.event)
             bindings.append(placed.toStatus.rawValue)
+            bindings.append(orderID)
+            event.bind(into: &bindings)
+            bindings.append(revision.shard)
+            bindings.append(revision.areas)
             return bindings
         }
     }

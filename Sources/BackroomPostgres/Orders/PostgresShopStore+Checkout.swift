@@ -9,7 +9,7 @@ extension PostgresShopStore {
     /// statement.
     public func checkout(_ id: CartID, details: CheckoutDetails, access: CartAccess, context: WriteContext) async throws -> CheckoutResult {
         let logger = self.logger
-        return try await write { connection, changed in
+        return try await write { connection, _ in
             let lockCart = CheckoutStatements.LockCart(cartID: id.rawValue)
             guard let header = try await connection.rows(lockCart, logger: logger, { try PostgresCartRows.header(id, $0) }).first else {
                 throw BackroomError.notFound("No cart \(id.abbreviated).")
@@ -51,28 +51,38 @@ extension PostgresShopStore {
             }
             let plan = try CheckoutPlan.make(lines: states, currency: header.currency, cartOwnerID: header.customerID, principal: context.principal)
             let allocation = CheckoutStatements.Allocate(productIDs: plan.lines.map(\.productID), ownHolds: plan.ownHolds, quantities: plan.lines.map(\.quantity))
-            let allocated = Set(try await connection.rows(allocation, logger: logger) { try $0.stored("id", as: Int64.self) })
+            let allocatedRows = try await connection.rows(allocation, logger: logger) {
+                (product: try $0.stored("id", as: Int64.self), order: try $0.stored("order_id", as: Int64.self))
+            }
+            let allocated = Set(allocatedRows.map(\.product))
             if let short = plan.lines.first(where: { !allocated.contains($0.productID) }) {
                 throw BackroomError.insufficientStock([StockShortage(sku: short.sku, requested: short.quantity, available: 0)])
+            }
+            guard let orderID = allocatedRows.first?.order else {
+                throw BackroomError(.internalError, "store error: cart \(id.abbreviated) has no lines to order")
             }
             let subtotal = plan.subtotal
             let address = details.shippingAddress
             let placed = OrderEvent(at: now, actor: context.principal.name, event: "placed", fromStatus: nil, toStatus: .pendingPayment, note: nil)
-            let placement = CheckoutStatements.PlaceOrder(
-                cartID: id.rawValue, customerID: plan.customerID, email: details.email.rawValue, currency: header.currency.code,
-                itemCount: plan.itemCount, subtotal: subtotal.minorUnits, address: address, checkoutKey: details.idempotencyKey,
-                at: ms, lines: plan.lines, placed: placed
-            )
-            guard let orderID = try await connection.rows(placement, logger: logger, { try $0.stored("id", as: Int64.self) }).first else {
-                throw BackroomError(.internalError, "store error: the order of cart \(id.abbreviated) was not written")
-            }
             let order = Order(
                 id: orderID, status: .pendingPayment, customerID: plan.customerID, email: details.email, currency: header.currency,
                 itemCount: plan.itemCount, subtotal: subtotal, total: subtotal, shippingAddress: address,
                 paymentReference: nil, cartID: id, placedAt: now, updatedAt: now
             )
             let detail = OrderDetail(order: order, lines: plan.lines, timeline: [placed])
-            try await PostgresOutbox.order(connection, detail, context: context, logger: logger)
+            // The order with everything it writes, its event and the
+            // revision bump included: one statement (so `write` has
+            // nothing left to bump for it).
+            let placement = CheckoutStatements.PlaceOrder(
+                orderID: orderID, cartID: id.rawValue, customerID: plan.customerID, email: details.email.rawValue,
+                currency: header.currency.code, itemCount: plan.itemCount, subtotal: subtotal.minorUnits, address: address,
+                checkoutKey: details.idempotencyKey, at: ms, lines: plan.lines, placed: placed,
+                event: try PostgresOutbox.orderEvent(detail, context: context),
+                revision: PostgresRevision.Bump(shard: PostgresRevision.shard(of: connection), areas: [RevisionArea.orders.rawValue, RevisionArea.stock.rawValue])
+            )
+            guard try await connection.rows(placement, logger: logger, { try $0.stored("id", as: Int64.self) }).first == orderID else {
+                throw BackroomError(.internalError, "store error: the order of cart \(id.abbreviated) was not written")
+            }
             for (line, ownHold) in zip(plan.lines, plan.ownHolds) where line.quantity != ownHold {
                 // Units beyond the cart's own hold came off available stock.
                 try await PostgresOutbox.orderMovedStock(
@@ -80,7 +90,6 @@ extension PostgresShopStore {
                     movementID: nil, reason: .sale, reference: order.number.rawValue, context: context, logger: logger
                 )
             }
-            changed.mark([.stock, .orders])
             return CheckoutResult(order: detail, isReplay: false)
         }
     }
