@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The command line; `Entrypoint` starts it.
+@main
 struct BackroomCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backroom",
