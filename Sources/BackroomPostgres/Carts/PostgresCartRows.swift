@@ -18,8 +18,8 @@ enum PostgresCartRows {
     static func header(_ connection: PostgresConnection, _ id: CartID, lock: Bool = false, logger: Logger) async throws -> Header? {
         let decode = { (row: PostgresRandomAccessRow) in try header(id, row) }
         return lock
-            ? try await connection.rows(LockedHeader(id: id.rawValue), logger: logger, decode).first
-            : try await connection.rows(SharedHeader(id: id.rawValue), logger: logger, decode).first
+            ? try await connection.rows(LockedHeader(cartID: id.rawValue), logger: logger, decode).first
+            : try await connection.rows(SharedHeader(cartID: id.rawValue), logger: logger, decode).first
     }
 
     /// A header from a row of `SharedHeader`'s columns.
@@ -33,28 +33,16 @@ enum PostgresCartRows {
     }
 
     /// A cart's header as it is (a read).
-    struct SharedHeader: PreparedRows {
+    struct SharedHeader: PreparedForCart {
         static let sql = "SELECT \(columns) FROM cart WHERE id = $1::TEXT"
         static let columns = "customer_id, status, currency, order_id, created_at, updated_at, first_hold_at"
-        var id: String
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(id)
-            return bindings
-        }
+        var cartID: String
     }
 
     /// A cart's header, its row locked until the transaction ends (a write).
-    struct LockedHeader: PreparedRows {
+    struct LockedHeader: PreparedForCart {
         static let sql = SharedHeader.sql + " FOR UPDATE"
-        var id: String
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(id)
-            return bindings
-        }
+        var cartID: String
     }
 
     /// The cart with its lines, current prices and live holds.

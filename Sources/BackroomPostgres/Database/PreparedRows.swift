@@ -16,6 +16,19 @@ extension PreparedRows {
     func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }
 
+/// A prepared statement whose one parameter is a cart's id (`$1::TEXT`).
+protocol PreparedForCart: PreparedRows {
+    var cartID: String { get }
+}
+
+extension PreparedForCart {
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(cartID)
+        return bindings
+    }
+}
+
 extension PostgresConnection {
     /// Runs a prepared statement, every row decoded while it is read.
     func rows<Statement: PreparedRows, T>(

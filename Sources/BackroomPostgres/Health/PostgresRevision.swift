@@ -23,15 +23,14 @@ enum PostgresRevision {
     /// only while the commit runs and two writes never take rows in
     /// opposite orders (one statement, rows in key order).
     static func bump(_ areas: Set<RevisionArea>, _ connection: PostgresConnection, logger: Logger) async throws {
-        let shard = shard(of: connection)
-        let names = areas.map(\.rawValue).sorted()
+        let bump = Bump(shard: shard(of: connection), areas: areas.map(\.rawValue).sorted())
         if areas.contains(.catalog) {
             // Catalog writes (rare: staff edits) also tell every node at
             // commit, in the same statement, so caches drop stale products
             // at once instead of at the next poll.
-            try await connection.run(BumpAndTell(shard: shard, areas: names), logger: logger)
+            try await connection.run(BumpAndTell(bump: bump), logger: logger)
         } else {
-            try await connection.run(Bump(shard: shard, areas: names), logger: logger)
+            try await connection.run(bump, logger: logger)
         }
     }
 
@@ -67,14 +66,10 @@ enum PostgresRevision {
             WITH bumped AS (\(Bump.update(from: 1)) RETURNING 1)
             SELECT pg_notify('\(noticeChannel)', 'catalog') FROM (SELECT count(*) FROM bumped) done
             """
-        var shard: Int32
-        var areas: [String]
+        var bump: Bump
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 2)
-            bindings.append(shard)
-            bindings.append(areas)
-            return bindings
+            try bump.makeBindings()
         }
     }
 

@@ -13,18 +13,12 @@ enum CheckoutStatements {
     /// length; every statement of a checkout is a keyed lookup or write whose
     /// plan does not depend on its values. Set here, for the checkout alone,
     /// not for the connection: listings' filters do depend on their values.
-    struct LockCart: PreparedRows {
+    struct LockCart: PreparedForCart {
         static let sql = """
             SELECT \(PostgresCartRows.SharedHeader.columns), set_config('plan_cache_mode', 'force_generic_plan', true) AS plan_cache_mode
             FROM cart WHERE id = $1::TEXT FOR UPDATE
             """
         var cartID: String
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(cartID)
-            return bindings
-        }
     }
 
     /// Locks the cart's products in id order and releases their expired
@@ -60,7 +54,7 @@ enum CheckoutStatements {
 
     /// Each line of the cart with its product's locked numbers and the
     /// cart's own hold on it.
-    struct LineStates: PreparedRows {
+    struct LineStates: PreparedForCart {
         static let sql = """
             SELECT l.product_id, l.quantity, p.sku, p.name, p.price, p.status,
                 coalesce(h.quantity, 0) AS hold_quantity, coalesce(h.expires_at, 0) AS hold_expires_at,
@@ -72,12 +66,6 @@ enum CheckoutStatements {
             ORDER BY l.added_at, l.product_id
             """
         var cartID: String
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(cartID)
-            return bindings
-        }
     }
 
     /// Holds become allocation, every line in one statement; its condition
