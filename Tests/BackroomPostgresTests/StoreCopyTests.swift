@@ -4,6 +4,8 @@ import BackroomServices
 import BackroomStore
 import BackroomTestSupport
 import Foundation
+import Logging
+import PostgresNIO
 import Testing
 
 /// `backroom copy` between the two stores.
@@ -45,15 +47,45 @@ struct StoreCopyTests {
         return tables
     }
 
+    /// Every index and constraint of the database, as the server would
+    /// write it again: what a copy sets aside must all be back after it.
+    func schemaShape(_ address: PostgresAddress) async throws -> [String] {
+        let client = PostgresClient(
+            configuration: .init(unixSocketPath: try #require(address.socketPath), username: address.user, password: nil, database: address.database),
+            backgroundLogger: Logger(label: "test")
+        )
+        return try await withThrowingTaskGroup(of: [String].self) { group in
+            group.addTask { await client.run(); return [] }
+            defer { group.cancelAll() }
+            var shape: [String] = []
+            for try await (definition) in try await client.query("""
+                SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index
+                    WHERE indrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)
+                UNION ALL
+                SELECT conrelid::regclass::TEXT || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+                    WHERE connamespace = 'public'::regnamespace
+                ORDER BY 1
+                """).decode(String.self) {
+                shape.append(definition)
+            }
+            return shape
+        }
+    }
+
     @Test("SQLite to PostgreSQL and back: every row the same, ids kept, check clean on each, and the copy works on as a shop")
     func roundTrip() async throws {
         let test = try await busyShop()
         let original = try await contents(test.store)
         #expect(original["outbox_event"]?.isEmpty == false && original["webhook_delivery"]?.isEmpty == false)
-        let postgres = try await PostgresShopStore.open(try await PostgresTestCluster.shared.database())
+        let address = try await PostgresTestCluster.shared.database()
+        let postgres = try await PostgresShopStore.open(address)
+        let schema = try await schemaShape(address)
+        #expect(schema.contains { $0.contains("product_text") } && schema.contains { $0.contains("FOREIGN KEY") })
         // Pages of 7 rows, so paging over every kind of key is exercised.
         let there = try await StoreCopier(from: test.store, named: "test", to: postgres, pageSize: 7).run(replacing: false)
         #expect(there == original.values.reduce(0) { $0 + $1.count })
+        // The indexes and foreign keys set aside for the load are all back.
+        #expect(try await schemaShape(address) == schema)
         #expect(try await contents(postgres) == original)
         #expect(try await postgres.checkInvariants(now: test.clock.now()).isEmpty)
 
@@ -100,6 +132,9 @@ struct StoreCopyTests {
         try #require(seeded.status == 0, "seed: \(seeded.output)")
         let address = try await PostgresTestCluster.shared.database()
         let url = address.copyURL
+        let migrated = try await ChildProcess.run([binary, "migrate", "--db", url])
+        try #require(migrated.status == 0, "migrate: \(migrated.output)")
+        let schema = try await schemaShape(address)
         let copy = try ChildProcess([binary, "copy", "--from", source, "--to", url], output: directory.appendingPathComponent("copy.log").path)
         // Killed once the copy has begun writing (the mark is its first write).
         let watcher = try await PostgresShopStore.open(address, maximumConnections: 1)
@@ -117,6 +152,8 @@ struct StoreCopyTests {
         let replaced = try await ChildProcess.run([binary, "copy", "--from", source, "--to", url, "--replace-target"])
         #expect(replaced.status == 0, "\(replaced.output)")
         #expect(try await ChildProcess.run([binary, "check", "--db", url]).status == 0)
+        // What the killed copy set aside was kept for the one that replaced it.
+        #expect(try await schemaShape(address) == schema)
     }
 }
 

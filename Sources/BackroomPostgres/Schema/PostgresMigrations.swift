@@ -37,6 +37,7 @@ enum PostgresMigrations {
         Migration(identifier: "v1", statements: schemaV1),
         Migration(identifier: "v2 node heartbeats", statements: nodeHeartbeats),
         Migration(identifier: "v3 product counts per statement", statements: productCountsPerStatement),
+        Migration(identifier: "v4 definitions a copy sets aside", statements: copySetAside),
     ]
 
     /// Applies the migrations this database has not had, in order, each in
@@ -469,6 +470,20 @@ enum PostgresMigrations {
         """
         CREATE TRIGGER product_counted_out AFTER DELETE ON product REFERENCING OLD TABLE AS deleted
             FOR EACH STATEMENT EXECUTE FUNCTION product_status_counted_out()
+        """,
+    ]
+
+    /// The secondary indexes and foreign keys `backroom copy` drops while
+    /// it loads and creates again at its end (`PostgresShopStore+Copy`),
+    /// each as the statement that restores it. Kept in the database, in
+    /// the transaction that drops them, so that a copy killed half-way
+    /// leaves them recorded for the copy that replaces it.
+    static let copySetAside: [String] = [
+        """
+        CREATE TABLE copy_set_aside (
+            position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            restore TEXT NOT NULL
+        )
         """,
     ]
 }

@@ -2,8 +2,9 @@ import BackroomCore
 import PostgresNIO
 
 /// `backroom copy`, PostgreSQL's side: tables read in key order a page at
-/// a time, rows written with their ids in multi-row inserts, identity
-/// sequences moved past the copied ids at the end.
+/// a time, rows written with their ids by `COPY`, secondary indexes and
+/// foreign keys set aside while the rows go in and built again at the
+/// end, identity sequences moved past the copied ids.
 extension PostgresShopStore: CopyableStore {
     static func tableName(_ table: CopiedTable) -> String {
         table.name == "user" ? "app_user" : table.name
@@ -79,16 +80,51 @@ extension PostgresShopStore: CopyableStore {
         try await refreshPlannerStatistics()
     }
 
+    /// Marks the store and sets aside what makes a bulk load slow: every
+    /// index that backs no key or unique constraint, and every foreign key,
+    /// of the copied tables. Kept row by row they cost most of a copy (the
+    /// trigram index, nine product indexes, a key lookup per ledger row);
+    /// built once over the loaded rows they cost a fraction (PostgreSQL's
+    /// "Populating a Database"). What is dropped is recorded in the same
+    /// transaction, so a copy killed half-way leaves it for the next.
     public func beginCopy(from source: String) async throws {
         let logger = self.logger
+        let tables = CopiedTable.all.map(Self.tableName)
         try await write { connection, _ in
             _ = try await connection.query("""
                 INSERT INTO store_setting (key, value) VALUES (\(CopiedTable.unfinishedCopyKey), \(source))
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value
                 """, logger: logger)
+            let setAside = try await connection.query("""
+                SELECT 'DROP INDEX ' || quote_ident(n.nspname) || '.' || quote_ident(i.relname) AS drop,
+                    pg_get_indexdef(i.oid) AS restore
+                FROM pg_index x
+                JOIN pg_class i ON i.oid = x.indexrelid
+                JOIN pg_class t ON t.oid = x.indrelid
+                JOIN pg_namespace n ON n.oid = t.relnamespace
+                WHERE n.nspname = current_schema() AND t.relname = ANY(\(tables)::TEXT[])
+                    AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid AND c.contype IN ('p', 'u', 'x'))
+                UNION ALL
+                SELECT 'ALTER TABLE ' || quote_ident(n.nspname) || '.' || quote_ident(t.relname) || ' DROP CONSTRAINT ' || quote_ident(c.conname),
+                    'ALTER TABLE ' || quote_ident(n.nspname) || '.' || quote_ident(t.relname) || ' ADD CONSTRAINT ' || quote_ident(c.conname)
+                        || ' ' || pg_get_constraintdef(c.oid)
+                FROM pg_constraint c
+                JOIN pg_class t ON t.oid = c.conrelid
+                JOIN pg_namespace n ON n.oid = t.relnamespace
+                WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname = ANY(\(tables)::TEXT[])
+                """, logger: logger).decoded { row in (drop: try row.stored("drop", as: String.self), restore: try row.stored("restore", as: String.self)) }
+            for definition in setAside {
+                try await connection.query("INSERT INTO copy_set_aside (restore) VALUES (\(definition.restore))", logger: logger)
+                // Made by the server from the catalog, every name quoted.
+                try await connection.query(PostgresQuery(unsafeSQL: definition.drop), logger: logger)
+            }
         }
     }
 
+    /// Sequences past the copied ids, the indexes and foreign keys set
+    /// aside built again over the copied rows (a row the source let through
+    /// and a constraint refuses fails the copy here, mark kept), then the
+    /// mark removed, all in one transaction.
     public func finishCopy() async throws {
         let logger = self.logger
         try await write { connection, changed in
@@ -98,6 +134,12 @@ extension PostgresShopStore: CopyableStore {
                     SELECT setval(pg_get_serial_sequence('\(name)', 'id'), coalesce((SELECT max(id) FROM \(name)), 0) + 1, false)
                     """), logger: logger)
             }
+            let restores = try await connection.query("SELECT restore FROM copy_set_aside ORDER BY position", logger: logger)
+                .decoded { try $0.stored("restore", as: String.self) }
+            for restore in restores {
+                try await connection.query(PostgresQuery(unsafeSQL: restore), logger: logger)
+            }
+            try await connection.query("DELETE FROM copy_set_aside", logger: logger)
             try await connection.query("DELETE FROM store_setting WHERE key = \(CopiedTable.unfinishedCopyKey)", logger: logger)
             changed.mark([.catalog, .stock, .orders, .users])
         }
