@@ -62,7 +62,10 @@ public struct StoreComparisonBenchmark {
             let store = try SQLiteShopStore(path: path)
             return (store, { try? store.close() })
         case .postgres:
-            let store = try await PostgresShopStore.open(postgres, maximumConnections: 64)
+            // The pool `serve` opens (the store's default): a connection per
+            // caller made 64 server processes share two cores, and ran
+            // slower at 64 callers than 20 connections did (BENCHMARKS.md).
+            let store = try await PostgresShopStore.open(postgres)
             if emptied { try await store.deleteAllData() }
             return (store, { await store.close() })
         }

@@ -61,9 +61,10 @@ struct ErrorMiddleware: RouterMiddleware {
     static func secure(_ response: inout Response, path: String) {
         // Looked up before it is set: a cached product response shares its
         // prebuilt headers (`CatalogCache.Entry`), which already say it, and
-        // a write would copy them at every read.
-        if response.headers[.xContentTypeOptions] == nil { response.headers[.xContentTypeOptions] = "nosniff" }
-        guard response.headers[.cacheControl] == nil else { return }
+        // a write would copy them at every read. (`contains`, not the
+        // subscript: that joins every value of the field into a new string.)
+        if !response.headers.contains(.xContentTypeOptions) { response.headers[.xContentTypeOptions] = "nosniff" }
+        guard !response.headers.contains(.cacheControl) else { return }
         // (Compared as bytes: `String.hasPrefix` compares Unicode characters, and this runs on every request.)
         let bytes = path.utf8
         if response.status.code >= 400
