@@ -121,6 +121,31 @@ struct StoreCopyTests {
         #expect(try await target.store.checkInvariants(now: test.clock.now()).isEmpty)
     }
 
+    @Test("indexes and foreign keys set aside by a copy whose mark was removed by hand are reported by check, and the copy's end restores them")
+    func setAsideWithoutMark() async throws {
+        let address = try await PostgresTestCluster.shared.database()
+        let store = try await PostgresShopStore.open(address)
+        let schema = try await schemaShape(address)
+        try await store.beginCopy(from: "test")
+        #expect(try await schemaShape(address).count < schema.count)
+        let client = PostgresClient(
+            configuration: .init(unixSocketPath: try #require(address.socketPath), username: address.user, password: nil, database: address.database),
+            backgroundLogger: Logger(label: "test")
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            try await client.query("DELETE FROM store_setting WHERE key = \(CopiedTable.unfinishedCopyKey)")
+            group.cancelAll()
+        }
+        let violations = try await store.checkInvariants(now: Timestamp(millisecondsSince1970: 0))
+        #expect(violations.map(\.rule) == [.copyFinished])
+        #expect(violations.first?.subject.contains("indexes and foreign keys set aside by a copy") == true)
+        try await store.finishCopy()
+        #expect(try await schemaShape(address) == schema)
+        #expect(try await store.checkInvariants(now: Timestamp(millisecondsSince1970: 0)).isEmpty)
+        await store.close()
+    }
+
     @Test("a copy killed with -9 leaves a target that check refuses, and a second copy replaces it")
     func killed() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("backroom-copy-\(UUID().uuidString)")

@@ -178,6 +178,14 @@ extension PostgresShopStore: HealthStore {
                 SELECT 'store (copy from ' || value || ')' AS subject, 1::BIGINT AS expected, 0::BIGINT AS found FROM store_setting
                 WHERE key = \(CopiedTable.unfinishedCopyKey)
                 """, .copyFinished)
+            // Set aside with the mark and restored with its removal; left
+            // behind only if the mark was removed by hand.
+            try await collect("""
+                SELECT 'store (' || count(*) || ' indexes and foreign keys set aside by a copy)' AS subject,
+                    count(*)::BIGINT AS expected, 0::BIGINT AS found
+                FROM copy_set_aside
+                HAVING count(*) > 0 AND NOT EXISTS (SELECT 1 FROM store_setting WHERE key = \(CopiedTable.unfinishedCopyKey))
+                """, .copyFinished)
             return violations
         }
     }
