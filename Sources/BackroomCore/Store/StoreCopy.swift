@@ -101,6 +101,12 @@ public struct StoreCopier: Sendable {
         public var tableIndex: Int
         public var tableCount: Int
         public var rows: Int
+        /// Rows of every table so far, this one's included.
+        public var copied: Int = 0
+        /// Every row is in; the target is finishing (PostgreSQL builds the
+        /// indexes and keys it set aside, which takes seconds per 100,000
+        /// products, and gathers statistics).
+        public var isFinishing = false
     }
 
     let source: any CopyableStore
@@ -147,9 +153,10 @@ public struct StoreCopier: Sendable {
                 try await target.insertCopiedRows(page, into: table)
                 rows += page.count
                 total += page.count
-                progress(Progress(table: table.name, tableIndex: index, tableCount: CopiedTable.all.count, rows: rows))
+                progress(Progress(table: table.name, tableIndex: index, tableCount: CopiedTable.all.count, rows: rows, copied: total))
             }
         }
+        progress(Progress(table: "", tableIndex: CopiedTable.all.count, tableCount: CopiedTable.all.count, rows: 0, copied: total, isFinishing: true))
         try await target.finishCopy()
         return total
     }

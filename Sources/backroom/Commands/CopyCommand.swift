@@ -12,7 +12,8 @@ struct CopyCommand: AsyncParsableCommand {
             stock takes, events and webhooks, with their ids. The target is created (a PostgreSQL database must exist) \
             and must be empty unless --replace-target. Then `check` runs on the target; a copy that stopped half way \
             (killed, a full disk) leaves a target that `check` refuses. Stop the shop first: the source is read a page \
-            at a time.
+            at a time. Into PostgreSQL, the target's secondary indexes and foreign keys are set aside while the rows go \
+            in and built again at the end.
             """
     )
 
@@ -40,7 +41,11 @@ struct CopyCommand: AsyncParsableCommand {
             let progress = TransferProgressLine(verb: "copied")
             let copied = try await StoreCopier(from: source.copyable, named: sourceOptions.shown, to: target.copyable)
                 .run(replacing: replaceTarget) { step in
-                    progress.update(done: step.tableIndex, total: step.tableCount, rows: step.rows)
+                    if step.isFinishing {
+                        progress.finishing(rows: step.copied, doing: "building the target's indexes and keys")
+                    } else {
+                        progress.update(done: step.tableIndex, total: step.tableCount, rows: step.copied, doing: step.table)
+                    }
                 }
             progress.finish()
             let elapsed = ContinuousClock.now - started

@@ -97,7 +97,7 @@ struct SeedCommand: AsyncParsableCommand {
         }
         let started = ContinuousClock.now
         let copied = try await StoreCopier(from: staging, named: "a seeded store", to: target.copyable).run(replacing: false) { step in
-            progress.show("copying \(step.table): \(grouped(step.rows)) rows")
+            progress.show(step.isFinishing ? "building indexes and keys" : "copying \(step.table): \(grouped(step.rows)) rows")
         }
         progress.finish()
         try staging.close()

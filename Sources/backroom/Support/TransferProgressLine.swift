@@ -12,18 +12,29 @@ final class TransferProgressLine: @unchecked Sendable {
         self.verb = verb
     }
 
-    func update(done: Int, total: Int, rows: Int) {
+    func update(done: Int, total: Int, rows: Int, doing: String? = nil) {
         if isTerminal {
+            let doing = doing.map { " · \($0)" } ?? ""
             guard total > 0 else {
-                line.show("\(verb) \(grouped(rows)) rows")
+                line.show("\(verb) \(grouped(rows)) rows\(doing)")
                 return
             }
             let fraction = min(1, Double(done) / Double(total))
             let filled = Int(fraction * 30)
-            line.show("[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 30 - filled))] \(Int(fraction * 100))% · \(grouped(rows)) rows")
+            line.show("[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 30 - filled))] \(Int(fraction * 100))% · \(grouped(rows)) rows\(doing)")
         } else if rows - lastReported >= 100_000 {
             lastReported = rows
             FileHandle.standardError.write(Data("\(verb) \(grouped(rows)) rows\n".utf8))
+        }
+    }
+
+    /// The last step, after every row: a line of its own, so a terminal
+    /// or a log shows what the wait is for.
+    func finishing(rows: Int, doing: String) {
+        if isTerminal {
+            line.show("\(verb) \(grouped(rows)) rows; \(doing)…")
+        } else {
+            FileHandle.standardError.write(Data("\(verb) \(grouped(rows)) rows; \(doing)…\n".utf8))
         }
     }
 
