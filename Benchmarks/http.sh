@@ -7,15 +7,21 @@
 #      instructions per request)
 # Usage: Benchmarks/http.sh [seconds per run, default 10]
 #   BENCH_POSTGRES=postgres://… serves a PostgreSQL copy of the seeded store
-#   (the database is emptied first); BENCH_TELEMETRY=no skips part 3.
+#   (the database is emptied first); BENCH_TELEMETRY=no skips part 3;
+#   BENCH_BINARY=path measures that build instead (e.g. a copy of the
+#   binary before a change, for alternating pairs).
 # wrk and the server share this machine's cores; figures are ratios of runs
 # made the same way, minutes apart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10}
 command -v wrk >/dev/null || { echo "install wrk: apt-get install -y wrk" >&2; exit 1; }
-swift build -c release --product backroom >/dev/null
-binary=.build/release/backroom
+if [ -n "${BENCH_BINARY:-}" ]; then
+    binary=$BENCH_BINARY
+else
+    swift build -c release --product backroom >/dev/null
+    binary=.build/release/backroom
+fi
 work=$(mktemp -d)
 trap '[ -z "${server:-}" ] || kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 db="$work/bench.sqlite"

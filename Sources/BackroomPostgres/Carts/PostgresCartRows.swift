@@ -45,17 +45,32 @@ enum PostgresCartRows {
         var cartID: String
     }
 
-    /// The cart with its lines, current prices and live holds.
-    static func fetch(_ connection: PostgresConnection, _ id: CartID, now: Timestamp, logger: Logger) async throws -> Cart? {
-        guard let header = try await header(connection, id, logger: logger) else { return nil }
-        let lines = try await connection.query("""
+    /// A cart's lines with their products' current prices and the live
+    /// holds on them (read after every write to a cart: prepared).
+    struct Lines: PreparedRows {
+        static let sql = """
             SELECT l.product_id, p.sku, p.name, p.price, p.currency, l.quantity, h.quantity AS hold_quantity, h.expires_at AS hold_expires_at
             FROM cart_line l
             JOIN product p ON p.id = l.product_id
-            LEFT JOIN stock_hold h ON h.cart_id = l.cart_id AND h.product_id = l.product_id AND h.expires_at > \(now.millisecondsSince1970)
-            WHERE l.cart_id = \(id.rawValue)
+            LEFT JOIN stock_hold h ON h.cart_id = l.cart_id AND h.product_id = l.product_id AND h.expires_at > $2::BIGINT
+            WHERE l.cart_id = $1::TEXT
             ORDER BY l.added_at, l.product_id
-            """, logger: logger).decoded { row -> CartLine in
+            """
+        var cartID: String
+        var now: Int64
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(cartID)
+            bindings.append(now)
+            return bindings
+        }
+    }
+
+    /// The cart with its lines, current prices and live holds.
+    static func fetch(_ connection: PostgresConnection, _ id: CartID, now: Timestamp, logger: Logger) async throws -> Cart? {
+        guard let header = try await header(connection, id, logger: logger) else { return nil }
+        let lines = try await connection.rows(Lines(cartID: id.rawValue, now: now.millisecondsSince1970), logger: logger) { row -> CartLine in
             let holdQuantity = try row.stored("hold_quantity", as: Int64?.self)
             let holdExpiry = try row.stored("hold_expires_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:))
             let hold = holdQuantity.flatMap { quantity in holdExpiry.map { Hold(quantity: quantity, expiresAt: $0) } }

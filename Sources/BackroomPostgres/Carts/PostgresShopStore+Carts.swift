@@ -54,7 +54,6 @@ extension PostgresShopStore: CartStore {
         let logger = self.logger
         return try await write { connection, changed in
             let changedStock = try await self.applyCartLine(connection, id, sku: sku, quantity: quantity, now: now, policy: policy, limits: limits, access: access)
-            try await connection.query("UPDATE cart SET updated_at = \(now.millisecondsSince1970) WHERE id = \(id.rawValue)", logger: logger)
             guard let cart = try await PostgresCartRows.fetch(connection, id, now: now, logger: logger) else {
                 throw BackroomError.notFound("No cart \(id.abbreviated).")
             }
@@ -63,11 +62,12 @@ extension PostgresShopStore: CartStore {
         }
     }
 
-    /// One line set, its hold taken or given back, inside the caller's
-    /// transaction: the cart's row and then the product's are locked before
-    /// anything is read, so the decision (`CartLinePlan`) is made on
-    /// numbers no one else can change before the commit. Returns whether
-    /// stock numbers changed.
+    /// One line set, its hold taken or given back and the cart touched,
+    /// inside the caller's transaction: the cart's row and then the
+    /// product's are locked before anything is read, so the decision
+    /// (`CartLinePlan`) is made on numbers no one else can change before
+    /// the commit (`CartLineStatements`). Returns whether stock numbers
+    /// changed.
     private func applyCartLine(
         _ connection: PostgresConnection, _ id: CartID, sku: SKU, quantity: Int64, now: Timestamp, policy: HoldPolicy, limits: CartLimits, access: CartAccess
     ) async throws -> Bool {
@@ -79,67 +79,41 @@ extension PostgresShopStore: CartStore {
         guard header.status == .open else {
             throw BackroomError.conflict("This cart was already checked out; start a new cart.")
         }
-        let product = try await connection.query("""
-            SELECT id, status, currency FROM product WHERE backroom_nocase(sku) = backroom_nocase(\(sku.rawValue)) FOR UPDATE
-            """, logger: logger).decoded { row in
+        let ms = now.millisecondsSince1970
+        let product = try await connection.rows(CartLineStatements.LockProduct(sku: sku.rawValue, now: ms), logger: logger) { row in
             (id: try row.stored("id", as: Int64.self), status: try row.stored("status", as: ProductStatus.self), currency: try row.stored("currency", as: String.self))
         }.first
         guard let product else { throw BackroomError(.notFound, "No product with SKU \(sku).", field: "sku") }
         guard product.currency == header.currency.code else {
             throw BackroomError.validation("sku", "\(sku) is priced in \(product.currency), this cart in \(header.currency.code).")
         }
-        try await PostgresHolds.releaseExpired(connection, productID: product.id, now: now, logger: logger)
-        let ownHold = try await connection.query(
-            "SELECT quantity FROM stock_hold WHERE cart_id = \(id.rawValue) AND product_id = \(product.id)", logger: logger
-        ).decoded { try $0.stored("quantity", as: Int64.self) }.first ?? 0
-        let ms = now.millisecondsSince1970
         if quantity == 0 {
-            try await connection.query("DELETE FROM cart_line WHERE cart_id = \(id.rawValue) AND product_id = \(product.id)", logger: logger)
-            guard ownHold > 0 else { return false }
-            try await connection.query("DELETE FROM stock_hold WHERE cart_id = \(id.rawValue) AND product_id = \(product.id)", logger: logger)
-            try await connection.query("UPDATE product SET held = held - \(ownHold) WHERE id = \(product.id)", logger: logger)
-            return true
+            let released = try await connection.rows(CartLineStatements.RemoveLine(cartID: id.rawValue, productID: product.id, now: ms), logger: logger) {
+                try $0.stored("released", as: Int64.self)
+            }.first ?? 0
+            return released > 0
         }
         guard product.status != .archived else {
             throw BackroomError.validation("sku", "\(sku) is archived and can no longer be bought.")
         }
-        let lines = try await connection.query("""
-            SELECT COUNT(*) AS line_count, COUNT(*) FILTER (WHERE product_id = \(product.id)) AS this_line FROM cart_line WHERE cart_id = \(id.rawValue)
-            """, logger: logger).decoded { (count: try $0.stored("line_count", as: Int64.self), this: try $0.stored("this_line", as: Int64.self)) }[0]
-        let available = try await connection.query(
-            "SELECT on_hand - held - allocated AS available FROM product WHERE id = \(product.id)", logger: logger
-        ).decoded { try $0.stored("available", as: Int64.self) }.first ?? 0
+        let state = try await connection.rows(CartLineStatements.LineState(cartID: id.rawValue, productID: product.id), logger: logger) { row in
+            (
+                ownHold: try row.stored("own_hold", as: Int64.self), lineCount: try row.stored("line_count", as: Int64.self),
+                lineExists: try row.stored("line_exists", as: Bool.self), available: try row.stored("available", as: Int64.self)
+            )
+        }[0]
         let plan = try CartLinePlan.decide(
-            sku: sku, quantity: quantity, lineExists: lines.this > 0, lineCount: Int(lines.count), ownHold: ownHold,
-            availableToOthers: available, firstHoldAt: header.firstHoldAt, now: now, policy: policy, limits: limits
+            sku: sku, quantity: quantity, lineExists: state.lineExists, lineCount: Int(state.lineCount), ownHold: state.ownHold,
+            availableToOthers: state.available, firstHoldAt: header.firstHoldAt, now: now, policy: policy, limits: limits
         )
-        let extra = plan.heldUnits - ownHold
-        if extra > 0 {
-            // The row is locked; the condition is the last line of defence.
-            let taken = try await connection.query(
-                "UPDATE product SET held = held + \(extra) WHERE id = \(product.id) AND on_hand - held - allocated >= \(extra) RETURNING id", logger: logger
-            ).decoded { try $0.stored("id", as: Int64.self) }
-            guard taken.count == 1 else {
-                throw BackroomError.insufficientStock([StockShortage(sku: sku, requested: quantity, available: available + ownHold)])
-            }
-        } else if extra < 0 {
-            try await connection.query("UPDATE product SET held = held + \(extra) WHERE id = \(product.id)", logger: logger)
-        }
-        try await connection.query("""
-            INSERT INTO cart_line (cart_id, product_id, quantity, added_at) VALUES (\(id.rawValue), \(product.id), \(quantity), \(ms))
-            ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity
-            """, logger: logger)
-        if plan.heldUnits > 0 {
-            try await connection.query("""
-                INSERT INTO stock_hold (cart_id, product_id, quantity, expires_at)
-                VALUES (\(id.rawValue), \(product.id), \(plan.heldUnits), \(plan.holdUntil.millisecondsSince1970))
-                ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity, expires_at = excluded.expires_at
-                """, logger: logger)
-            if header.firstHoldAt == nil {
-                try await connection.query("UPDATE cart SET first_hold_at = \(ms) WHERE id = \(id.rawValue)", logger: logger)
-            }
-        } else if ownHold > 0 {
-            try await connection.query("DELETE FROM stock_hold WHERE cart_id = \(id.rawValue) AND product_id = \(product.id)", logger: logger)
+        let extra = plan.heldUnits - state.ownHold
+        let written = CartLineStatements.SetLine(
+            cartID: id.rawValue, productID: product.id, extra: extra, quantity: quantity, now: ms,
+            heldUnits: plan.heldUnits, holdUntil: plan.holdUntil.millisecondsSince1970
+        )
+        let taken = try await connection.rows(written, logger: logger) { try $0.stored("taken", as: Int64.self) }.first ?? 0
+        guard extra <= 0 || taken == 1 else {
+            throw BackroomError.insufficientStock([StockShortage(sku: sku, requested: quantity, available: state.available + state.ownHold)])
         }
         return extra != 0 || plan.heldUnits > 0
     }
