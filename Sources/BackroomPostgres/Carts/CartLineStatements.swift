@@ -128,4 +128,41 @@ enum CartLineStatements {
             return bindings
         }
     }
+
+    /// A new open cart (every new cart: prepared as the lines are).
+    struct InsertCart: PreparedRows {
+        static let sql = """
+            INSERT INTO cart (id, customer_id, status, currency, created_at, updated_at)
+            VALUES ($1::TEXT, $2::BIGINT, 'open', $3::TEXT, $4::BIGINT, $4::BIGINT)
+            """
+        var cartID: String
+        var customerID: Int64?
+        var currency: String
+        var at: Int64
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 4)
+            bindings.append(cartID)
+            bindings.append(customerID)
+            bindings.append(currency)
+            bindings.append(at)
+            return bindings
+        }
+    }
+
+    /// The products of a new cart's lines, locked in id order before any
+    /// is changed, as checkout locks them: two writers never wait on each
+    /// other in a cycle.
+    struct LockProducts: PreparedRows {
+        static let sql = """
+            SELECT id FROM product WHERE backroom_nocase(sku) = ANY(SELECT backroom_nocase(s) FROM unnest($1::TEXT[]) AS s) ORDER BY id FOR UPDATE
+            """
+        var skus: [String]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(skus)
+            return bindings
+        }
+    }
 }

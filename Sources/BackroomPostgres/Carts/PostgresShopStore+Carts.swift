@@ -16,13 +16,7 @@ extension PostgresShopStore: CartStore {
         let logger = self.logger
         return try await write { connection, changed in
             try await Self.insertCart(connection, id, customerID: customerID, currency: currency, at: now, logger: logger)
-            // Products locked in one order (by id) before any is changed, as
-            // checkout locks them: two writers never wait on each other in a cycle.
-            let skus = lines.map { $0.sku.rawValue }
-            try await connection.query(
-                "SELECT id FROM product WHERE backroom_nocase(sku) = ANY(SELECT backroom_nocase(s) FROM unnest(\(skus)) AS s) ORDER BY id FOR UPDATE",
-                logger: logger
-            )
+            try await connection.run(CartLineStatements.LockProducts(skus: lines.map(\.sku.rawValue)), logger: logger)
             let access = CartAccess(userID: customerID)
             var changedStock = false
             for line in lines {
@@ -39,10 +33,7 @@ extension PostgresShopStore: CartStore {
     }
 
     private static func insertCart(_ connection: PostgresConnection, _ id: CartID, customerID: Int64?, currency: Currency, at: Timestamp, logger: Logger) async throws {
-        try await connection.query("""
-            INSERT INTO cart (id, customer_id, status, currency, created_at, updated_at)
-            VALUES (\(id.rawValue), \(customerID), 'open', \(currency.code), \(at.millisecondsSince1970), \(at.millisecondsSince1970))
-            """, logger: logger)
+        try await connection.run(CartLineStatements.InsertCart(cartID: id.rawValue, customerID: customerID, currency: currency.code, at: at.millisecondsSince1970), logger: logger)
     }
 
     public func cart(_ id: CartID, now: Timestamp) async throws -> Cart? {
