@@ -5,20 +5,17 @@ import PostgresNIO
 /// `held` is live, holds that expired count for nothing even before the
 /// sweeper deletes them.
 enum PostgresInventoryRows {
-    static func select(now: Timestamp) -> PostgresQuery {
+    /// The columns of an inventory row; `now` is the parameter holding the
+    /// moment holds are live at (`?` in a keyset query, `$1` in a prepared one).
+    static func columns(now parameter: String) -> String {
         """
-        SELECT p.id, p.sku, p.name, p.description, p.price, p.currency, p.status, p.reorder_point,
-            p.version, p.created_at, p.updated_at, p.on_hand, p.allocated,
-            p.held - coalesce((SELECT SUM(h.quantity) FROM stock_hold h WHERE h.product_id = p.id AND h.expires_at <= \(now.millisecondsSince1970)), 0)::BIGINT AS live_held
-        FROM product p
+        p.id, p.sku, p.name, p.description, p.price, p.currency, p.status, p.reorder_point, \
+        p.version, p.created_at, p.updated_at, p.on_hand, p.allocated, \
+        p.held - coalesce((SELECT SUM(h.quantity) FROM stock_hold h WHERE h.product_id = p.id AND h.expires_at <= \(parameter)), 0)::BIGINT AS live_held
         """
     }
 
-    static let columns = """
-        p.id, p.sku, p.name, p.description, p.price, p.currency, p.status, p.reorder_point, \
-        p.version, p.created_at, p.updated_at, p.on_hand, p.allocated, \
-        p.held - coalesce((SELECT SUM(h.quantity) FROM stock_hold h WHERE h.product_id = p.id AND h.expires_at <= ?), 0)::BIGINT AS live_held
-        """
+    static let columns = columns(now: "?")
 
     /// The query behind every inventory list, as the SQLite store's.
     static func query(filter: ProductFilter, sort: ProductSort, now: Timestamp) -> PostgresKeysetQuery {
@@ -77,17 +74,45 @@ enum PostgresInventoryRows {
     }
 
     static func fetch(_ connection: PostgresConnection, sku: SKU, now: Timestamp, logger: Logger) async throws -> InventoryItem? {
-        var query = select(now: now)
-        query.sql += " WHERE backroom_nocase(p.sku) = backroom_nocase($2)"
-        query.binds.append(sku.rawValue)
-        return try await connection.query(query, logger: logger).decoded(decode).first
+        try await connection.rows(ItemBySKU(now: now.millisecondsSince1970, sku: sku.rawValue), logger: logger, decode).first
     }
 
     static func fetch(_ connection: PostgresConnection, id: Int64, now: Timestamp, logger: Logger) async throws -> InventoryItem? {
-        var query = select(now: now)
-        query.sql += " WHERE p.id = $2"
-        query.binds.append(id)
-        return try await connection.query(query, logger: logger).decoded(decode).first
+        try await connection.rows(ItemByID(now: now.millisecondsSince1970, id: id), logger: logger, decode).first
+    }
+
+    /// One product by SKU: a product read the cache missed, every
+    /// availability read, every write's answer. Prepared.
+    struct ItemBySKU: PreparedRows {
+        static let sql = """
+            SELECT \(columns(now: "$1::BIGINT")) FROM product p
+            WHERE backroom_nocase(p.sku) = backroom_nocase($2::TEXT)
+            """
+        var now: Int64
+        var sku: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(now)
+            bindings.append(sku)
+            return bindings
+        }
+    }
+
+    /// One product by id. Prepared.
+    struct ItemByID: PreparedRows {
+        static let sql = """
+            SELECT \(columns(now: "$1::BIGINT")) FROM product p WHERE p.id = $2::BIGINT
+            """
+        var now: Int64
+        var id: Int64
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(now)
+            bindings.append(id)
+            return bindings
+        }
     }
 
     /// The product's id, its row locked until the transaction ends: every
