@@ -9,6 +9,13 @@ import Synchronization
 /// A webhook receiver on a loopback port, for tests: it records every
 /// request and answers as told (200, an error status, or too late). It can
 /// be stopped and started again on the same port (a receiver that is down).
+///
+/// Started without having been asked its address, it listens on a port the
+/// system picks; asked first (a receiver that is down when the webhook is
+/// made), it reserves a free port and listens there when started. Either
+/// way `start()` returns only once this receiver listens: it never takes
+/// another server on a reused port for itself (one did, in a suite run:
+/// every delivery met that server's 404).
 final class WebhookReceiver: @unchecked Sendable {
     struct Delivery: Sendable {
         var eventID: String
@@ -29,13 +36,20 @@ final class WebhookReceiver: @unchecked Sendable {
         case slow(Duration)
     }
 
-    let port: Int
+    private let listening = Mutex<Int?>(nil)
     private let state = Mutex<(received: [Delivery], plan: [Behaviour], otherwise: Behaviour)>(([], [], .accept))
     private var group: ServiceGroup?
     private var task: Task<Void, any Error>?
 
-    init() {
-        port = LiveServer.freePort()
+    /// The port: the one it listens on, or (asked before it ever started)
+    /// a free one it will listen on.
+    var port: Int {
+        listening.withLock { port in
+            if let port { return port }
+            let reserved = LiveServer.freePort()
+            port = reserved
+            return reserved
+        }
     }
 
     var url: String { "http://127.0.0.1:\(port)/hook" }
@@ -80,15 +94,28 @@ final class WebhookReceiver: @unchecked Sendable {
         }
         var logger = Logger(label: "webhook-receiver")
         logger.logLevel = .critical
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+        let requested = listening.withLock { $0 } ?? 0
+        let (running, runningContinuation) = AsyncStream<Int?>.makeStream()
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: requested)),
+            onServerRunning: { channel in runningContinuation.yield(channel.localAddress?.port) },
+            logger: logger
+        )
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: app)], logger: logger))
         self.group = group
-        task = Task { try await group.run() }
-        for _ in 0..<200 {
-            if LiveServer.answers(port: port) { return }
-            try await Task.sleep(for: .milliseconds(25))
+        // A port it cannot bind ends the run at once, and the stream with it.
+        task = Task {
+            defer { runningContinuation.finish() }
+            try await group.run()
         }
-        throw ReceiverError("the receiver did not start on \(port)")
+        for await bound in running {
+            guard let bound else { break }
+            listening.withLock { $0 = bound }
+            return
+        }
+        // It stopped without listening: say why.
+        try await task?.value
+        throw ReceiverError("the receiver could not listen on port \(requested) (taken by another server?)")
     }
 
     func stop() async {
